@@ -1,0 +1,330 @@
+//! The `conform` command line. Exit codes: 0 every trial showed what it must, 1 something
+//! failed, 2 the input (scenarios, flags) was wrong.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::catalogue::{Catalogue, Status};
+use crate::load::{self, diagnostic, Loaded};
+use crate::plan::{self, Subjects};
+use crate::report::{self, human, RunReport};
+use crate::run::{self, Context};
+
+const EXAMPLES_RUN: &str = "Examples:
+  conform run                                   every scenario against the references and mutants
+  conform run scenarios/sync --filter fifo      only trials whose name contains `fifo`
+  conform run --subject mutant:queue-lifo       judge one library subject on every scenario
+  conform run --report reports/                 also write reports/results.json and junit.xml
+  conform run --var reply=OK --format json      set a variable; print JSON on stdout";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "conform",
+    version,
+    about = "A conformance suite for concurrency mechanisms: scenarios in YAML, judged against reference implementations, mutants and your own code."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// List the scenarios under PATHS (default: scenarios/).
+    #[command(after_help = "Example:\n  conform list scenarios/sync")]
+    List(Paths),
+    /// Validate scenario files without running them; every problem is reported with
+    /// file:line:column. Exit 2 if any.
+    #[command(after_help = "Example:\n  conform check scenarios/ my-scenario.yaml")]
+    Check(Paths),
+    /// Run scenarios and judge them.
+    #[command(after_help = EXAMPLES_RUN)]
+    Run(RunArgs),
+    /// Every claim of the course: the scenarios that check it and the mutants that prove them.
+    #[command(after_help = "Example:\n  conform claims")]
+    Claims(Paths),
+    /// The library subjects: references, mutants (with what must catch them) and fixtures.
+    Subjects,
+    /// Print the JSON Schema of scenario files (point your editor at it).
+    #[command(after_help = "Example:\n  conform schema > scenario.schema.json")]
+    Schema,
+    /// Internal: run one trial in a child process (the runner starts it).
+    #[command(name = "__worker", hide = true)]
+    Worker,
+}
+
+#[derive(Args, Debug)]
+pub struct Paths {
+    /// Scenario files or folders (searched for *.yaml).
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Junit,
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Scenario files or folders (default: scenarios/).
+    pub paths: Vec<PathBuf>,
+    /// Judge this library subject (`ref`, `mutant:NAME`; see `conform subjects`) instead of
+    /// the suite's references and mutants.
+    #[arg(long, value_name = "NAME")]
+    pub subject: Option<String>,
+    /// Set a variable for every scenario: `--var reply=OK` (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+    /// Run only trials whose name contains PATTERN.
+    #[arg(long, value_name = "PATTERN")]
+    pub filter: Option<String>,
+    /// Trials run at once (default: the number of cores).
+    #[arg(long, short)]
+    pub jobs: Option<usize>,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Also write results.json and junit.xml into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub report: Option<PathBuf>,
+}
+
+fn parse_var(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err(format!("`{s}` is not NAME=VALUE")),
+    }
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Worker => run::worker::main(),
+        Command::List(p) => list(&p.paths),
+        Command::Check(p) => check(&p.paths),
+        Command::Run(args) => run_cmd(args),
+        Command::Claims(p) => claims(&p.paths),
+        Command::Subjects => subjects(),
+        Command::Schema => {
+            let schema = schemars::schema_for!(crate::load::Scenario);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            );
+            0
+        }
+    }
+}
+
+fn default_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from("scenarios")]
+    } else {
+        paths.to_vec()
+    }
+}
+
+/// Loads scenarios, printing located errors; `None` means exit 2.
+fn load_or_report(
+    paths: &[PathBuf],
+    catalogue: &Catalogue,
+    vars: &BTreeSet<String>,
+) -> Option<Vec<Loaded>> {
+    match load::load(&default_paths(paths), catalogue, vars) {
+        Ok(l) => Some(l),
+        Err(errors) => {
+            let color = std::io::stderr().is_terminal();
+            eprint!("{}", diagnostic::render(&errors, color));
+            eprintln!(
+                "{} error{} in scenario files",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            );
+            None
+        }
+    }
+}
+
+fn list(paths: &[PathBuf]) -> i32 {
+    let Some(loaded) = load_or_report(paths, &Catalogue::builtin(), &BTreeSet::new()) else {
+        return 2;
+    };
+    for l in &loaded {
+        let s = &l.scenario;
+        let explore: Vec<String> = s.explore.iter().map(|e| e.to_string()).collect();
+        println!(
+            "{:<40} {:<10} [{}] {}",
+            s.id,
+            l.family,
+            explore.join(","),
+            s.title
+        );
+    }
+    0
+}
+
+fn check(paths: &[PathBuf]) -> i32 {
+    match load_or_report(paths, &Catalogue::builtin(), &BTreeSet::new()) {
+        Some(l) => {
+            println!("{} scenarios, no errors", l.len());
+            0
+        }
+        None => 2,
+    }
+}
+
+fn run_cmd(args: RunArgs) -> i32 {
+    let catalogue = Catalogue::builtin();
+    let vars: BTreeMap<String, String> = args.vars.iter().cloned().collect();
+    let Some(loaded) = load_or_report(&args.paths, &catalogue, &vars.keys().cloned().collect())
+    else {
+        return 2;
+    };
+    let scenarios: Vec<Arc<Loaded>> = loaded.into_iter().map(Arc::new).collect();
+    let subjects = args
+        .subject
+        .clone()
+        .map_or(Subjects::Suite, Subjects::Named);
+    let mut trials = match plan::plan(&scenarios, &subjects) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    if let Some(f) = &args.filter {
+        trials.retain(|t| t.name.contains(f.as_str()));
+    }
+    if trials.is_empty() {
+        eprintln!("error: no trial to run (check the paths and --filter)");
+        return 2;
+    }
+    let exe = match std::env::current_exe() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: cannot find the conform executable to start workers: {e}");
+            return 2;
+        }
+    };
+    let ctx = Context {
+        exe,
+        vars: vars.clone(),
+    };
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let started = SystemTime::now();
+    let style = human::Style {
+        color: std::io::stdout().is_terminal(),
+    };
+    let human_out = args.format == Format::Human;
+    let results = run::run_all(&trials, &ctx, jobs, &|t| {
+        if human_out {
+            println!("{}", human::line(t, style));
+        }
+    });
+    let report = RunReport::new(results, started, std::env::args().collect(), vars);
+    match args.format {
+        Format::Human => print!("{}", human::summary(&report, style)),
+        Format::Json => println!("{}", report::json::render(&report)),
+        Format::Junit => println!("{}", report::junit::render(&report)),
+    }
+    if let Some(dir) = &args.report {
+        if let Err(e) = write_reports(dir, &report) {
+            eprintln!("error: cannot write the report into {}: {e}", dir.display());
+            return 2;
+        }
+        if human_out {
+            println!("reports: {}", dir.join("results.json").display());
+        }
+    }
+    let _ = std::io::stdout().flush();
+    if report.ok {
+        0
+    } else {
+        1
+    }
+}
+
+fn write_reports(dir: &Path, report: &RunReport) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join("results.json"), report::json::render(report))?;
+    std::fs::write(dir.join("junit.xml"), report::junit::render(report))?;
+    Ok(())
+}
+
+fn claims(paths: &[PathBuf]) -> i32 {
+    let catalogue = Catalogue::builtin();
+    let Some(loaded) = load_or_report(paths, &catalogue, &BTreeSet::new()) else {
+        return 2;
+    };
+    let mut covered = 0;
+    let checkable = catalogue
+        .claims
+        .iter()
+        .filter(|c| c.status == Status::Checkable)
+        .count();
+    for claim in &catalogue.claims {
+        let scenarios: Vec<&Loaded> = loaded
+            .iter()
+            .filter(|l| l.scenario.claims.contains(&claim.id))
+            .collect();
+        let mutants: BTreeSet<&str> = conform_impls::registry::subjects()
+            .iter()
+            .filter(|s| {
+                s.caught_by
+                    .iter()
+                    .any(|c| scenarios.iter().any(|l| l.scenario.id == c.scenario))
+            })
+            .map(|s| s.name)
+            .collect();
+        let state = match claim.status {
+            Status::Checkable if scenarios.is_empty() => "NOT COVERED",
+            Status::Checkable if mutants.is_empty() => "unproven",
+            Status::Checkable => {
+                covered += 1;
+                "covered"
+            }
+            Status::Informational => "informational",
+            Status::NotObservable => "not observable",
+        };
+        println!("{:<24} {:<14} {}", claim.id, state, claim.text);
+        for l in &scenarios {
+            println!("    scenario {}", l.scenario.id);
+        }
+        for m in &mutants {
+            println!("    proven by catching {m}");
+        }
+        if let Some(why) = &claim.why {
+            println!("    ({why})");
+        }
+    }
+    println!(
+        "\n{covered} of {checkable} checkable claims covered by a scenario that catches a mutant"
+    );
+    0
+}
+
+fn subjects() -> i32 {
+    for s in conform_impls::registry::subjects() {
+        println!(
+            "{:<36} {:<6} {:?}: {}",
+            s.name,
+            s.contract.name(),
+            s.role,
+            s.about
+        );
+        for c in s.caught_by {
+            println!("    caught by {} ({})", c.scenario, c.class);
+        }
+    }
+    0
+}

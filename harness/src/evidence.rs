@@ -1,0 +1,90 @@
+//! One evidence model for every explorer and observer: timestamped events (who did what,
+//! when) plus observations (the process tree, CPU, ...), kept with each verdict.
+
+use serde::{Deserialize, Serialize};
+
+/// Everything seen during one trial.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Evidence {
+    pub events: Vec<Event>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub observations: Vec<Observation>,
+}
+
+/// Something an actor did or underwent, at `at_us` microseconds after the trial started.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub at_us: u64,
+    pub actor: String,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// Where in the scenario a step ran: an actor's step index and its round (`repeat`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct StepAt {
+    pub step: usize,
+    pub round: u32,
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum EventKind {
+    /// An operation was called (`call` is its readable form: `put("a", block=False)`;
+    /// `arg` the item it passes, if any).
+    Call {
+        at: StepAt,
+        call: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        arg: Option<String>,
+    },
+    /// It returned a value (`value`), or nothing (`None`).
+    Returned { at: StepAt, value: Option<String> },
+    /// It failed with a contract error (`empty`, `full`, `closed`).
+    Failed { at: StepAt, error: String },
+    /// It panicked; the actor stops.
+    Panicked { at: StepAt, message: String },
+    /// It was still running at its deadline and was given up on; the actor stops.
+    Abandoned { at: StepAt, waited_us: u64 },
+    /// The trial's subject was built.
+    Started { subject: String },
+    /// Every actor finished or was given up on.
+    Finished,
+    /// Free text from the harness (e.g. why a worker was killed).
+    Note { text: String },
+}
+
+/// A measurement of the subject at a moment (filled by program observers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Observation {
+    pub at_us: u64,
+    pub what: String,
+    pub value: serde_json::Value,
+}
+
+impl Evidence {
+    /// The events of one actor's step, in order.
+    pub fn of_step<'a>(
+        &'a self,
+        actor: &'a str,
+        at: StepAt,
+    ) -> impl Iterator<Item = &'a Event> + 'a {
+        self.events
+            .iter()
+            .filter(move |e| e.actor == actor && e.kind.step() == Some(at))
+    }
+}
+
+impl EventKind {
+    pub fn step(&self) -> Option<StepAt> {
+        match self {
+            EventKind::Call { at, .. }
+            | EventKind::Returned { at, .. }
+            | EventKind::Failed { at, .. }
+            | EventKind::Panicked { at, .. }
+            | EventKind::Abandoned { at, .. } => Some(*at),
+            _ => None,
+        }
+    }
+}

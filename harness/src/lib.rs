@@ -1,0 +1,14 @@
+//! conform: a conformance suite for concurrency mechanisms.
+//!
+//! Data flows one way (docs/architecture.md):
+//! YAML ─[`load`]─▶ Scenario ─[`plan`]─▶ Trial ─[`run`]─▶ [`evidence`] ─[`judge`]─▶ Verdict ─[`report`]─▶ terminal / JSON / JUnit
+
+pub mod catalogue;
+pub mod cli;
+pub mod evidence;
+pub mod judge;
+pub mod load;
+pub mod matcher;
+pub mod plan;
+pub mod report;
+pub mod run;

@@ -1,0 +1,161 @@
+//! Load: scenario files from disk into typed, validated [`Scenario`]s, or located errors.
+//!
+//! serde_yaml reads each file strictly into the types of [`model`]; [`validate`] then checks
+//! what types cannot say. Every error names file:line:column (see [`diagnostic`]).
+
+pub mod diagnostic;
+pub mod duration;
+pub mod model;
+pub mod source_map;
+pub mod suggest;
+pub mod validate;
+pub mod vars;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+pub use diagnostic::LoadError;
+pub use model::Scenario;
+
+use crate::catalogue::Catalogue;
+use source_map::SourceMap;
+
+/// A scenario and where it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub scenario: Scenario,
+    pub file: PathBuf,
+    /// The mechanism family: the name of the folder holding the file (`sync`, `servers`).
+    pub family: String,
+}
+
+/// The scenario files named by `paths`: files as given, folders searched for `*.yaml` and
+/// `*.yml` (sorted, so every run plans in the same order).
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<LoadError>> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut files, &mut errors);
+        } else if p.is_file() {
+            files.push(p.clone());
+        } else {
+            errors.push(LoadError::whole_file(p, "no such file or folder".into()));
+        }
+    }
+    files.sort();
+    files.dedup();
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<LoadError>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            return errors.push(LoadError::whole_file(
+                dir,
+                format!("cannot read folder: {e}"),
+            ))
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, files, errors);
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        ) {
+            files.push(path);
+        }
+    }
+}
+
+/// Loads and validates every scenario under `paths`; all errors of all files are returned
+/// together. `vars_given` are the names set with `--var` (they count as defined).
+pub fn load(
+    paths: &[PathBuf],
+    catalogue: &Catalogue,
+    vars_given: &BTreeSet<String>,
+) -> Result<Vec<Loaded>, Vec<LoadError>> {
+    let files = discover(paths)?;
+    let mut loaded = Vec::new();
+    let mut errors = Vec::new();
+    let mut ids: BTreeMap<String, (PathBuf, usize)> = BTreeMap::new();
+    for file in files {
+        match load_file(&file, catalogue, vars_given) {
+            Ok((l, text, id_at)) => {
+                if let Some((first, _)) = ids.get(&l.scenario.id) {
+                    errors.push(LoadError::at(
+                        &file,
+                        &text,
+                        id_at,
+                        format!("duplicate scenario id `{}`", l.scenario.id),
+                        Some(format!(
+                            "`{}` already uses it; ids are unique across the suite",
+                            first.display()
+                        )),
+                    ));
+                } else {
+                    ids.insert(l.scenario.id.clone(), (file.clone(), id_at));
+                    loaded.push(l);
+                }
+            }
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(loaded)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Loads one file: the scenario, its text, and the offset of its id.
+fn load_file(
+    file: &Path,
+    catalogue: &Catalogue,
+    vars_given: &BTreeSet<String>,
+) -> Result<(Loaded, String, usize), Vec<LoadError>> {
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        vec![LoadError::whole_file(
+            file,
+            format!("cannot read file: {e}"),
+        )]
+    })?;
+    if text.trim().is_empty() {
+        return Err(vec![LoadError::whole_file(
+            file,
+            "empty file: expected a scenario (a map with `id`, `title`, `claims`, `subject`, ...)"
+                .into(),
+        )]);
+    }
+    let scenario: Scenario =
+        serde_yaml::from_str(&text).map_err(|e| vec![LoadError::from_serde(file, &text, &e)])?;
+    let map = SourceMap::build(&text);
+    let problems = validate::check(&scenario, &map, catalogue, vars_given);
+    if !problems.is_empty() {
+        return Err(problems
+            .into_iter()
+            .map(|p| LoadError::at(file, &text, p.at, p.message, p.help))
+            .collect());
+    }
+    let family = file.parent().and_then(|p| p.file_name()).map_or_else(
+        || "scenarios".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let id_at = map.value("id");
+    Ok((
+        Loaded {
+            scenario,
+            file: file.to_owned(),
+            family,
+        },
+        text,
+        id_at,
+    ))
+}

@@ -1,0 +1,178 @@
+//! Where every key and value of a YAML document starts, by path (`actors.consumer[0].get`).
+//!
+//! serde_yaml reports positions only for its own errors; the checks made after deserialising
+//! look positions up here, so their errors are located too.
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+/// Byte offsets of the keys and values of one document, and every scalar with its offset.
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    values: HashMap<String, usize>,
+    keys: HashMap<String, usize>,
+    /// Every scalar (keys and values) with the byte offset of its text, in document order.
+    pub scalars: Vec<(usize, String)>,
+}
+
+impl SourceMap {
+    /// Maps `text`; a document that does not parse maps to what was read before the error.
+    pub fn build(text: &str) -> SourceMap {
+        let mut builder = Builder::default();
+        let _ = Parser::new_from_str(text).load(&mut builder, false);
+        builder.map
+    }
+
+    /// The offset of the value at `path`, else of the nearest enclosing value that exists.
+    pub fn value(&self, path: &str) -> usize {
+        let mut p = path;
+        loop {
+            if let Some(&at) = self.values.get(p) {
+                return at;
+            }
+            match p.rfind(['.', '[']) {
+                Some(cut) => p = &p[..cut],
+                None => return self.values.get("").copied().unwrap_or(0),
+            }
+        }
+    }
+
+    /// The offset of the key that names `path` (falls back to its value's).
+    pub fn key(&self, path: &str) -> usize {
+        self.keys
+            .get(path)
+            .copied()
+            .unwrap_or_else(|| self.value(path))
+    }
+}
+
+enum Frame {
+    Map { path: String, key: Option<String> },
+    Seq { path: String, index: usize },
+}
+
+#[derive(Default)]
+struct Builder {
+    map: SourceMap,
+    stack: Vec<Frame>,
+}
+
+fn join(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+impl Builder {
+    /// The path a value arriving now takes, and advances the enclosing container.
+    fn next_value_path(&mut self) -> String {
+        match self.stack.last_mut() {
+            None => String::new(),
+            Some(Frame::Map { path, key }) => join(path, &key.take().unwrap_or_default()),
+            Some(Frame::Seq { path, index }) => {
+                *index += 1;
+                format!("{path}[{}]", *index - 1)
+            }
+        }
+    }
+
+    fn expecting_key(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
+    }
+}
+
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        let at = mark.index();
+        match ev {
+            Event::Scalar(value, style, ..) if self.expecting_key() => {
+                let text_at = at + usize::from(quoted(style));
+                if let Some(Frame::Map { path, key }) = self.stack.last_mut() {
+                    // A block mapping is announced at its first `:`; it starts at its first key.
+                    if let Some(start) = self.map.values.get_mut(path.as_str()) {
+                        *start = (*start).min(at);
+                    }
+                    self.map.keys.insert(join(path, &value), at);
+                    self.map.scalars.push((text_at, value.clone()));
+                    *key = Some(value);
+                }
+            }
+            Event::Scalar(value, style, ..) => {
+                let path = self.next_value_path();
+                self.map.values.insert(path, at);
+                self.map
+                    .scalars
+                    .push((at + usize::from(quoted(style)), value));
+            }
+            Event::Alias(_) => {
+                let path = self.next_value_path();
+                self.map.values.insert(path, at);
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                // A container used as a key gets a placeholder name; such keys are rare.
+                if self.expecting_key() {
+                    if let Some(Frame::Map { key, .. }) = self.stack.last_mut() {
+                        *key = Some("?".into());
+                    }
+                }
+                let path = self.next_value_path();
+                self.map.values.insert(path.clone(), at);
+                self.stack.push(match ev {
+                    Event::MappingStart(..) => Frame::Map { path, key: None },
+                    _ => Frame::Seq { path, index: 0 },
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether a scalar's text starts one byte after its mark (after the quote).
+fn quoted(style: TScalarStyle) -> bool {
+    matches!(
+        style,
+        TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted
+    )
+}
+
+/// 1-based line and column (in characters) of byte offset `at` in `text`.
+pub fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let at = at.min(text.len());
+    let before = &text[..text.floor_char_boundary(at)];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "id: a\nactors:\n  c:\n    - get: {}\n      expect: { after: 1s }\n";
+
+    #[test]
+    fn maps_paths_to_positions() {
+        let m = SourceMap::build(DOC);
+        assert_eq!(line_col(DOC, m.value("id")), (1, 5));
+        assert_eq!(line_col(DOC, m.key("actors.c")), (3, 3));
+        assert_eq!(line_col(DOC, m.value("actors.c[0]")), (4, 7));
+        assert_eq!(line_col(DOC, m.key("actors.c[0].expect")), (5, 7));
+        assert_eq!(line_col(DOC, m.value("actors.c[0].expect.after")), (5, 24));
+    }
+
+    #[test]
+    fn falls_back_to_the_nearest_enclosing_value() {
+        let m = SourceMap::build(DOC);
+        assert_eq!(
+            m.value("actors.c[0].expect.nothing"),
+            m.value("actors.c[0].expect")
+        );
+    }
+}

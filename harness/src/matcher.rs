@@ -1,0 +1,346 @@
+//! The one matcher language: everything that compares what was observed with what was
+//! expected goes through [`Matcher`].
+//!
+//! Written as a plain string (exact text) or a map with one key:
+//! `exact`, `trimmed`, `contains`, `regex` (named captures kept), `hex` (exact bytes),
+//! `any_of` (a list of matchers), `lines` (a set of lines in any order, each a matcher).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use regex::bytes::Regex;
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::load::model::scalar_text;
+
+/// A way to compare observed bytes with what was expected.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Matcher {
+    /// Exactly this text.
+    Exact(String),
+    /// This text once leading and trailing white space is removed on both sides.
+    Trimmed(String),
+    /// Contains this text.
+    Contains(String),
+    /// Matches this regular expression; named groups `(?P<name>...)` become captures.
+    Regex(
+        #[serde(with = "regex_text")]
+        #[schemars(with = "String")]
+        Regex,
+    ),
+    /// Exactly these bytes, written as hex (`"4f4b0a"`).
+    Hex(String),
+    /// Any one of these matchers.
+    AnyOf(Vec<Matcher>),
+    /// The lines of the text, in any order, are matched one to one by these matchers.
+    Lines(Vec<Matcher>),
+}
+
+/// The result of matching: whether it matched, and the captures of regexes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Match {
+    pub ok: bool,
+    pub captures: BTreeMap<String, String>,
+}
+
+impl Matcher {
+    /// Compares `observed` with this matcher.
+    pub fn check(&self, observed: &[u8]) -> Match {
+        let text = String::from_utf8_lossy(observed);
+        let ok = |ok| Match {
+            ok,
+            captures: BTreeMap::new(),
+        };
+        match self {
+            Matcher::Exact(s) => ok(observed == s.as_bytes()),
+            Matcher::Trimmed(s) => ok(text.trim() == s.trim()),
+            Matcher::Contains(s) => ok(text.contains(s.as_str())),
+            Matcher::Hex(h) => ok(decode_hex(h).is_some_and(|b| b == observed)),
+            Matcher::Regex(re) => match re.captures(observed) {
+                None => ok(false),
+                Some(caps) => Match {
+                    ok: true,
+                    captures: re
+                        .capture_names()
+                        .flatten()
+                        .filter_map(|n| {
+                            let m = caps.name(n)?;
+                            Some((n.to_owned(), String::from_utf8_lossy(m.as_bytes()).into()))
+                        })
+                        .collect(),
+                },
+            },
+            Matcher::AnyOf(ms) => ms
+                .iter()
+                .map(|m| m.check(observed))
+                .find(|m| m.ok)
+                .unwrap_or_default(),
+            Matcher::Lines(ms) => match_lines_any_order(ms, &text),
+        }
+    }
+
+    /// Fills `{name}` placeholders in literal matchers.
+    pub fn fill(&self, fill: &dyn Fn(&str) -> String) -> Matcher {
+        match self {
+            Matcher::Exact(s) => Matcher::Exact(fill(s)),
+            Matcher::Trimmed(s) => Matcher::Trimmed(fill(s)),
+            Matcher::Contains(s) => Matcher::Contains(fill(s)),
+            Matcher::AnyOf(ms) => Matcher::AnyOf(ms.iter().map(|m| m.fill(fill)).collect()),
+            Matcher::Lines(ms) => Matcher::Lines(ms.iter().map(|m| m.fill(fill)).collect()),
+            Matcher::Regex(_) | Matcher::Hex(_) => self.clone(),
+        }
+    }
+}
+
+/// Matches each line to a distinct matcher (a small bipartite matching by backtracking).
+fn match_lines_any_order(ms: &[Matcher], text: &str) -> Match {
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() != ms.len() {
+        return Match::default();
+    }
+    fn assign(
+        i: usize,
+        lines: &[&str],
+        ms: &[Matcher],
+        used: &mut [bool],
+        caps: &mut Match,
+    ) -> bool {
+        let Some(line) = lines.get(i) else {
+            return true;
+        };
+        for (j, m) in ms.iter().enumerate() {
+            if used[j] {
+                continue;
+            }
+            let r = m.check(line.as_bytes());
+            if r.ok {
+                used[j] = true;
+                if assign(i + 1, lines, ms, used, caps) {
+                    caps.captures.extend(r.captures);
+                    return true;
+                }
+                used[j] = false;
+            }
+        }
+        false
+    }
+    let mut result = Match::default();
+    result.ok = assign(0, &lines, ms, &mut vec![false; ms.len()], &mut result);
+    result
+}
+
+fn decode_hex(h: &str) -> Option<Vec<u8>> {
+    let h: String = h.chars().filter(|c| !c.is_whitespace()).collect();
+    if !h.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..h.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(h.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// Shows text so that a student sees why it differs: invisible and look-alike characters
+/// (tabs, CR, full-width spaces, zero-width marks) are spelled out, control bytes escaped.
+pub fn visible(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{3000}' => out.push_str("\\u{3000 full-width space}"),
+            '\u{a0}' => out.push_str("\\u{a0 no-break space}"),
+            '\u{200b}' | '\u{feff}' => out.push_str(&format!("\\u{{{:x} zero-width}}", c as u32)),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+impl fmt::Display for Matcher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Matcher::Exact(s) => f.write_str(&visible(s.as_bytes())),
+            Matcher::Trimmed(s) => write!(f, "{} (trimmed)", visible(s.as_bytes())),
+            Matcher::Contains(s) => write!(f, "text containing {}", visible(s.as_bytes())),
+            Matcher::Regex(r) => write!(f, "text matching /{}/", r.as_str()),
+            Matcher::Hex(h) => write!(f, "bytes {h}"),
+            Matcher::AnyOf(ms) => {
+                let all: Vec<String> = ms.iter().map(|m| m.to_string()).collect();
+                write!(f, "any of [{}]", all.join(", "))
+            }
+            Matcher::Lines(ms) => {
+                let all: Vec<String> = ms.iter().map(|m| m.to_string()).collect();
+                write!(f, "the lines {{{}}} in any order", all.join(", "))
+            }
+        }
+    }
+}
+
+/// The map form, with exactly one key (checked on load).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MatcherMap {
+    #[serde(default, deserialize_with = "some_text")]
+    exact: Option<String>,
+    #[serde(default, deserialize_with = "some_text")]
+    trimmed: Option<String>,
+    #[serde(default, deserialize_with = "some_text")]
+    contains: Option<String>,
+    #[serde(default)]
+    regex: Option<String>,
+    #[serde(default)]
+    hex: Option<String>,
+    #[serde(default)]
+    any_of: Option<Vec<Matcher>>,
+    #[serde(default)]
+    lines: Option<Vec<Matcher>>,
+}
+
+fn some_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    scalar_text(d).map(Some)
+}
+
+impl<'de> Deserialize<'de> for Matcher {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, MapAccess, Visitor};
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Matcher;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a text, or a map with one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`")
+            }
+            fn visit_str<E: Error>(self, v: &str) -> Result<Matcher, E> {
+                Ok(Matcher::Exact(v.to_owned()))
+            }
+            fn visit_i64<E: Error>(self, v: i64) -> Result<Matcher, E> {
+                Ok(Matcher::Exact(v.to_string()))
+            }
+            fn visit_u64<E: Error>(self, v: u64) -> Result<Matcher, E> {
+                Ok(Matcher::Exact(v.to_string()))
+            }
+            fn visit_f64<E: Error>(self, v: f64) -> Result<Matcher, E> {
+                Ok(Matcher::Exact(v.to_string()))
+            }
+            fn visit_bool<E: Error>(self, v: bool) -> Result<Matcher, E> {
+                Ok(Matcher::Exact(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Matcher, A::Error> {
+                let m = MatcherMap::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                let mut found: Vec<Matcher> = Vec::new();
+                found.extend(m.exact.map(Matcher::Exact));
+                found.extend(m.trimmed.map(Matcher::Trimmed));
+                found.extend(m.contains.map(Matcher::Contains));
+                if let Some(r) = m.regex {
+                    let re = Regex::new(&r).map_err(|e| {
+                        A::Error::custom(format!("bad regex `{r}`: {}", one_line(&e.to_string())))
+                    })?;
+                    found.push(Matcher::Regex(re));
+                }
+                if let Some(h) = m.hex {
+                    decode_hex(&h).ok_or_else(|| {
+                        A::Error::custom(format!(
+                            "bad hex `{h}`: expected pairs of hex digits, e.g. `4f4b0a`"
+                        ))
+                    })?;
+                    found.push(Matcher::Hex(h));
+                }
+                found.extend(m.any_of.map(Matcher::AnyOf));
+                found.extend(m.lines.map(Matcher::Lines));
+                match found.len() {
+                    1 => Ok(found.remove(0)),
+                    0 => Err(A::Error::custom("empty matcher: expected one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`")),
+                    _ => Err(A::Error::custom("a matcher takes exactly one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`; use `any_of` to combine")),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+mod regex_text {
+    use regex::bytes::Regex;
+    use serde::Serializer;
+
+    pub fn serialize<S: Serializer>(re: &Regex, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(re.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    fn m(yaml: &str) -> Matcher {
+        serde_yaml::from_str(yaml).unwrap()
+    }
+
+    #[rstest]
+    #[case("OK", "OK", true)]
+    #[case("OK", "OK\n", false)]
+    #[case("{trimmed: OK}", "  OK\n", true)]
+    #[case("{contains: 进入}", "欢迎tom进入聊天室", true)]
+    #[case("{contains: 进入}", "tom left", false)]
+    #[case("{regex: '^\\d+$'}", "4242", true)]
+    #[case("{regex: '^\\d+$'}", "42a", false)]
+    #[case("{hex: 4f4b}", "OK", true)]
+    #[case("{hex: 4f4b}", "ok", false)]
+    #[case("{any_of: [OK, ok]}", "ok", true)]
+    #[case("{any_of: [OK, ok]}", "Ok", false)]
+    #[case("{lines: [a, b]}", "b\na\n", true)]
+    #[case("{lines: [a, b]}", "a\na\n", false)]
+    #[case("{lines: [a, {regex: '^a'}]}", "ab\na", true)]
+    #[case("7", "7", true)]
+    fn matches(#[case] matcher: &str, #[case] observed: &str, #[case] ok: bool) {
+        assert_eq!(
+            m(matcher).check(observed.as_bytes()).ok,
+            ok,
+            "{matcher} vs {observed:?}"
+        );
+    }
+
+    #[test]
+    fn regex_keeps_named_captures() {
+        let r = m("{regex: 'pid=(?P<pid>\\d+)'}").check(b"child pid=77");
+        assert_eq!(r.captures.get("pid").map(String::as_str), Some("77"));
+    }
+
+    #[rstest]
+    #[case("{regex: '(unclosed'}", "bad regex")]
+    #[case("{hex: 4f4}", "bad hex")]
+    #[case("{}", "empty matcher")]
+    #[case("{exact: a, contains: b}", "exactly one")]
+    #[case("{exakt: a}", "unknown field `exakt`")]
+    fn rejects(#[case] matcher: &str, #[case] why: &str) {
+        let err = serde_yaml::from_str::<Matcher>(matcher)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(why), "{err}");
+    }
+
+    #[test]
+    fn visible_spells_out_invisible_characters() {
+        assert_eq!(
+            visible("a\u{3000}b\t".as_bytes()),
+            "\"a\\u{3000 full-width space}b\\t\""
+        );
+    }
+}

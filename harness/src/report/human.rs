@@ -1,0 +1,127 @@
+//! The terminal view: one line per trial, then a digest of what went wrong, then the counts.
+//! Colour only when writing to a terminal.
+
+use std::fmt::Write;
+
+use super::RunReport;
+use crate::judge::class::Outcome;
+use crate::plan::Expectation;
+use crate::run::TrialResult;
+
+/// ANSI colours, or nothing.
+#[derive(Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+    fn good(self, t: &str) -> String {
+        self.paint("32", t)
+    }
+    fn bad(self, t: &str) -> String {
+        self.paint("31;1", t)
+    }
+    fn dim(self, t: &str) -> String {
+        self.paint("2", t)
+    }
+}
+
+/// The status word of a trial: PASS / FAIL for judged subjects, CAUGHT / MISSED for mutants.
+pub fn status(t: &TrialResult, style: Style) -> String {
+    let word = match (t.expect, t.met, t.verdict.outcome) {
+        (Expectation::Caught(_), true, _) => "CAUGHT",
+        (Expectation::Caught(_), false, _) => "MISSED",
+        (_, _, Outcome::Pass) => "PASS",
+        (_, _, Outcome::NonStrict) => "NON-STRICT",
+        (_, _, Outcome::Informational) => "INFO",
+        (_, _, Outcome::Skipped) => "SKIP",
+        (_, _, Outcome::Error) => "ERROR",
+        (_, _, Outcome::Fail) => "FAIL",
+    };
+    let padded = format!("{word:>10}");
+    if t.met {
+        style.good(&padded)
+    } else {
+        style.bad(&padded)
+    }
+}
+
+/// One line for a finished trial.
+pub fn line(t: &TrialResult, style: Style) -> String {
+    let class = t
+        .verdict
+        .class
+        .map(|c| format!(" ({c})"))
+        .unwrap_or_default();
+    format!(
+        "{} {}{} {}",
+        status(t, style),
+        t.name,
+        class,
+        style.dim(&format!("{}ms", t.duration_ms))
+    )
+}
+
+/// The digest of trials that did not show what they must, and the counts.
+pub fn summary(report: &RunReport, style: Style) -> String {
+    let mut out = String::new();
+    let bad: Vec<&TrialResult> = report.trials.iter().filter(|t| !t.met).collect();
+    if !bad.is_empty() {
+        let _ = writeln!(out, "\n{}", style.bad("What went wrong:"));
+    }
+    for t in &bad {
+        let _ = writeln!(out, "\n{} {}", status(t, style), t.name);
+        let _ = writeln!(out, "    must {}; was {}", t.expect, t.verdict.outcome);
+        let _ = writeln!(out, "    {}", t.verdict.summary);
+        for c in t.verdict.checks.iter().filter(|c| !c.passed).take(8) {
+            let class = c.class.map(|c| format!(" ({c})")).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "    - {} [{}]{class}\n        expected: {}\n        observed: {}",
+                c.name, c.level, c.expected, c.observed
+            );
+        }
+        if !t.verdict.stderr_tail.trim().is_empty() {
+            let tail: Vec<&str> = t.verdict.stderr_tail.lines().rev().take(5).collect();
+            let _ = writeln!(out, "    stderr (last lines):");
+            for l in tail.into_iter().rev() {
+                let _ = writeln!(out, "      | {l}");
+            }
+        }
+    }
+    let counts: Vec<String> = report
+        .counts
+        .iter()
+        .map(|(k, v)| format!("{v} {k}"))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\n{} trials: {}",
+        report.trials.len(),
+        counts.join(", ")
+    );
+    if report.references.total > 0 {
+        let _ = writeln!(
+            out,
+            "subjects that must pass: {} of {} did",
+            report.references.met, report.references.total
+        );
+    }
+    if report.mutants.total > 0 {
+        let _ = writeln!(
+            out,
+            "mutation score: {} of {} mutant trials caught",
+            report.mutants.met, report.mutants.total
+        );
+    }
+    let met = report.trials.iter().filter(|t| t.met).count();
+    let _ = writeln!(out, "{met} passed, {} failed", report.trials.len() - met);
+    out
+}

@@ -1,0 +1,292 @@
+//! Run: execute planned trials, in parallel, each within a deadline, and judge them.
+//!
+//! A library trial runs in a worker process (`worker.rs`) so that a subject that hangs is
+//! killed with its process and one that crashes takes only its own trial down.
+
+pub mod library;
+pub mod worker;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::evidence::{Event, EventKind, Evidence};
+use crate::judge::class::FailureClass;
+use crate::judge::library::Judge;
+use crate::judge::Verdict;
+use crate::load::vars;
+use crate::plan::{Expectation, Trial};
+
+/// The deadline of a trial whose scenario sets none.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How much of a subject's stderr is kept.
+const STDERR_TAIL: usize = 4096;
+
+/// What every trial of a run shares.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The `conform` executable, re-executed as the worker.
+    pub exe: PathBuf,
+    /// `--var` values; they override the scenario's.
+    pub vars: BTreeMap<String, String>,
+}
+
+/// A trial and its verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrialResult {
+    pub name: String,
+    pub scenario: String,
+    pub family: String,
+    pub subject: String,
+    pub explorer: String,
+    pub expect: Expectation,
+    /// Whether the verdict shows what was expected (a reference passed, a mutant was caught).
+    pub met: bool,
+    pub duration_ms: u64,
+    pub verdict: Verdict,
+}
+
+/// Runs `trials` on `jobs` threads; results come back in plan order. `done` is told about
+/// each as it finishes (for progress).
+pub fn run_all(
+    trials: &[Trial],
+    ctx: &Context,
+    jobs: usize,
+    done: &(dyn Fn(&TrialResult) + Sync),
+) -> Vec<TrialResult> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<TrialResult>>> = Mutex::new(vec![None; trials.len()]);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.max(1).min(trials.len().max(1)) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(trial) = trials.get(i) else { break };
+                let result = run_trial(trial, ctx);
+                done(&result);
+                results.lock().unwrap_or_else(|p| p.into_inner())[i] = Some(result);
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner())
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// Runs one trial and judges it. Never panics on a subject's account: a subject that
+/// hangs, panics or crashes gives an `error` verdict.
+pub fn run_trial(trial: &Trial, ctx: &Context) -> TrialResult {
+    let started = Instant::now();
+    let verdict = judge_trial(trial, ctx);
+    let s = &trial.scenario.scenario;
+    TrialResult {
+        name: trial.name.clone(),
+        scenario: s.id.clone(),
+        family: trial.scenario.family.clone(),
+        subject: trial.subject.clone(),
+        explorer: trial.explorer.to_string(),
+        expect: trial.expect,
+        met: trial.expect.met_by(&verdict),
+        duration_ms: started.elapsed().as_millis() as u64,
+        verdict,
+    }
+}
+
+/// The scenario's variables with `--var` over them, resolved.
+pub fn effective_vars(trial: &Trial, ctx: &Context) -> Result<BTreeMap<String, String>, String> {
+    let mut all = trial.scenario.scenario.vars.clone();
+    all.extend(ctx.vars.clone());
+    vars::resolve(&all).map_err(|(_, message)| message)
+}
+
+fn judge_trial(trial: &Trial, ctx: &Context) -> Verdict {
+    let s = &trial.scenario.scenario;
+    let vars = match effective_vars(trial, ctx) {
+        Ok(v) => v,
+        Err(e) => return Verdict::error(FailureClass::HarnessError, e, Evidence::default()),
+    };
+    let job = worker::Job {
+        scenario: s.clone(),
+        subject: trial.subject.clone(),
+        vars: vars.clone(),
+    };
+    let deadline = s.timeout.map_or(DEFAULT_TIMEOUT, |t| t.0);
+    let run = match run_worker(ctx, &job, deadline) {
+        Ok(r) => r,
+        Err(e) => return Verdict::error(FailureClass::HarnessError, e, Evidence::default()),
+    };
+    let evidence = Evidence {
+        events: run.events,
+        observations: Vec::new(),
+    };
+    let mut verdict = if let Some(ev) = evidence
+        .events
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::Panicked { .. }))
+    {
+        let EventKind::Panicked { message, .. } = &ev.kind else {
+            unreachable!()
+        };
+        let call = in_flight_call(&evidence, &ev.actor);
+        Verdict::error(
+            FailureClass::Panicked,
+            format!("the subject panicked in {}'s {call}: {message}", ev.actor),
+            evidence,
+        )
+    } else if run.killed {
+        let stuck: Vec<String> = unfinished_calls(&evidence);
+        let what = if stuck.is_empty() {
+            "outside any call".to_owned()
+        } else {
+            stuck.join(", ")
+        };
+        Verdict::error(
+            FailureClass::Hung,
+            format!(
+                "no result within the trial's deadline of {}s; killed while running {what}",
+                deadline.as_secs_f64()
+            ),
+            evidence,
+        )
+    } else if !evidence
+        .events
+        .iter()
+        .any(|e| e.kind == EventKind::Finished)
+    {
+        Verdict::error(
+            FailureClass::Crashed,
+            format!("the worker ended without finishing ({})", run.status),
+            evidence,
+        )
+    } else {
+        let checks = Judge {
+            scenario: s,
+            vars: &vars,
+            evidence: &evidence,
+        }
+        .checks();
+        Verdict::grade(checks, evidence)
+    };
+    verdict.stderr_tail = run.stderr_tail;
+    verdict
+}
+
+/// The readable calls that started and never ended.
+fn unfinished_calls(evidence: &Evidence) -> Vec<String> {
+    let mut open: BTreeMap<(String, crate::evidence::StepAt), String> = BTreeMap::new();
+    for e in &evidence.events {
+        match (&e.kind, e.kind.step()) {
+            (EventKind::Call { call, .. }, Some(at)) => {
+                open.insert((e.actor.clone(), at), format!("{}'s {call}", e.actor));
+            }
+            (_, Some(at)) => {
+                open.remove(&(e.actor.clone(), at));
+            }
+            _ => {}
+        }
+    }
+    open.into_values().collect()
+}
+
+fn in_flight_call(evidence: &Evidence, actor: &str) -> String {
+    evidence
+        .events
+        .iter()
+        .rev()
+        .find_map(|e| match &e.kind {
+            EventKind::Call { call, .. } if e.actor == actor => Some(call.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| "a call".into())
+}
+
+struct WorkerRun {
+    events: Vec<Event>,
+    killed: bool,
+    status: String,
+    stderr_tail: String,
+}
+
+/// Starts the worker in its own process group, feeds it the job, collects its events, and
+/// kills the group if it outlives `deadline`.
+fn run_worker(ctx: &Context, job: &worker::Job, deadline: Duration) -> Result<WorkerRun, String> {
+    let mut child = Command::new(&ctx.exe)
+        .arg("__worker")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .map_err(|e| format!("cannot start the worker {}: {e}", ctx.exe.display()))?;
+    let input = serde_json::to_vec(job).map_err(|e| format!("cannot encode the job: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // A worker that died at once shows up below, by its status.
+        let _ = stdin.write_all(&input);
+    }
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let stdout = child.stdout.take();
+    let reader = {
+        let events = events.clone();
+        std::thread::spawn(move || {
+            let Some(stdout) = stdout else { return };
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Ok(e) = serde_json::from_str::<Event>(&line) {
+                    events.lock().unwrap_or_else(|p| p.into_inner()).push(e);
+                }
+            }
+        })
+    };
+    let stderr = child.stderr.take();
+    let err_reader = std::thread::spawn(move || {
+        let mut tail = Vec::new();
+        if let Some(mut stderr) = stderr {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stderr.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                tail.extend_from_slice(&buf[..n]);
+                if tail.len() > 2 * STDERR_TAIL {
+                    tail.drain(..tail.len() - STDERR_TAIL);
+                }
+            }
+        }
+        let start = tail.len().saturating_sub(STDERR_TAIL);
+        String::from_utf8_lossy(&tail[start..]).into_owned()
+    });
+    let until = Instant::now() + deadline;
+    let mut killed = false;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() >= until && !killed => {
+                killed = true;
+                // The worker leads its own group: kill everything it started.
+                let _ = nix::sys::signal::killpg(
+                    nix::unistd::Pid::from_raw(child.id() as i32),
+                    nix::sys::signal::Signal::SIGKILL,
+                );
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => return Err(format!("cannot wait for the worker: {e}")),
+        }
+    };
+    let _ = reader.join();
+    let stderr_tail = err_reader.join().unwrap_or_default();
+    let events = std::mem::take(&mut *events.lock().unwrap_or_else(|p| p.into_inner()));
+    Ok(WorkerRun {
+        events,
+        killed,
+        status: status.to_string(),
+        stderr_tail,
+    })
+}

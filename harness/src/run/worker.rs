@@ -1,0 +1,57 @@
+//! The worker: a child process (`conform __worker`) that runs one library trial and streams
+//! its events as JSON lines on stdout. Being a process, it can be killed when it hangs.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+
+use crate::evidence::{Event, EventKind};
+use crate::load::model::Scenario;
+
+/// What the parent sends the worker on stdin.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Job {
+    pub scenario: Scenario,
+    pub subject: String,
+    /// Variables, already resolved.
+    pub vars: BTreeMap<String, String>,
+}
+
+/// The worker's main: read a job, run it, print events. Exit code 0 when it ran.
+pub fn main() -> i32 {
+    // Panics of the subject are recorded as events; keep stderr for real trouble.
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut input = String::new();
+    if let Err(e) = std::io::stdin().read_to_string(&mut input) {
+        eprintln!("conform worker: cannot read the job: {e}");
+        return 2;
+    }
+    let job: Job = match serde_json::from_str(&input) {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("conform worker: bad job: {e}");
+            return 2;
+        }
+    };
+    let out = Arc::new(Mutex::new(std::io::stdout()));
+    let sink = Arc::new(move |event: Event| {
+        let line = serde_json::to_string(&event).unwrap_or_default();
+        let mut out = out.lock().unwrap_or_else(|p| p.into_inner());
+        // If the parent went away there is nobody to tell.
+        let _ = writeln!(out, "{line}").and_then(|_| out.flush());
+    });
+    match super::library::run(&job.scenario, &job.subject, &job.vars, sink.clone()) {
+        Ok(()) => 0,
+        Err(e) => {
+            sink(Event {
+                at_us: 0,
+                actor: "harness".into(),
+                kind: EventKind::Note { text: e.clone() },
+            });
+            eprintln!("conform worker: {e}");
+            3
+        }
+    }
+}

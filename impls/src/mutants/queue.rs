@@ -1,0 +1,138 @@
+//! Broken message queues. Each is the reference queue with one realistic bug; the bug's
+//! spot is marked `// BUG(name)` so the difference reads in one place.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use crate::contracts::queue::{GetError, PutError, Queue, Wait};
+use crate::sync::{deadline_after, Condvar, Mutex};
+
+/// One realistic bug each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueBug {
+    /// Takes the newest item, not the oldest: a stack, not a queue.
+    Lifo,
+    /// Ignores `maxsize`: `put` never blocks and never fails with Full.
+    IgnoresMaxsize,
+    /// `put` forgets to notify: a getter already waiting sleeps forever.
+    LostWakeup,
+    /// `get(timeout=t)` gives up after a quarter of `t`.
+    GetTimeoutEarly,
+    /// `get(timeout=t)` ignores `t` and waits forever.
+    GetTimeoutNever,
+    /// `get(block=False)` waits a while before saying Empty.
+    NonBlockingGetWaits,
+}
+
+pub struct MutantQueue<T> {
+    bug: QueueBug,
+    maxsize: usize,
+    items: Mutex<VecDeque<T>>,
+    changed: Condvar,
+}
+
+impl<T> MutantQueue<T> {
+    pub fn new(maxsize: usize, bug: QueueBug) -> Self {
+        Self {
+            bug,
+            maxsize,
+            items: Mutex::new(VecDeque::new()),
+            changed: Condvar::new(),
+        }
+    }
+
+    fn has_bug(&self, bug: QueueBug) -> bool {
+        self.bug == bug
+    }
+
+    fn is_full(&self, items: &VecDeque<T>) -> bool {
+        // BUG(IgnoresMaxsize)
+        !self.has_bug(QueueBug::IgnoresMaxsize) && self.maxsize > 0 && items.len() >= self.maxsize
+    }
+}
+
+impl<T: Send> Queue<T> for MutantQueue<T> {
+    fn put(&self, item: T, wait: Wait) -> Result<(), PutError> {
+        let mut items = self.items.lock();
+        let deadline = match wait {
+            Wait::For(t) => Some(deadline_after(t)),
+            _ => None,
+        };
+        while self.is_full(&items) {
+            match (wait, deadline) {
+                (Wait::No, _) => return Err(PutError::Full),
+                (_, Some(d)) => {
+                    let (guard, timed_out) = self.changed.wait_until(items, d);
+                    items = guard;
+                    if timed_out && self.is_full(&items) {
+                        return Err(PutError::Full);
+                    }
+                }
+                (_, None) => items = self.changed.wait(items),
+            }
+        }
+        items.push_back(item);
+        // BUG(LostWakeup): the notify is skipped.
+        if !self.has_bug(QueueBug::LostWakeup) {
+            self.changed.notify_all();
+        }
+        Ok(())
+    }
+
+    fn get(&self, wait: Wait) -> Result<T, GetError> {
+        let mut items = self.items.lock();
+        let wait = match wait {
+            // BUG(GetTimeoutEarly)
+            Wait::For(t) if self.has_bug(QueueBug::GetTimeoutEarly) => Wait::For(t / 4),
+            // BUG(GetTimeoutNever)
+            Wait::For(_) if self.has_bug(QueueBug::GetTimeoutNever) => Wait::Forever,
+            // BUG(NonBlockingGetWaits)
+            Wait::No if self.has_bug(QueueBug::NonBlockingGetWaits) => {
+                Wait::For(Duration::from_secs(1))
+            }
+            other => other,
+        };
+        let deadline = match wait {
+            Wait::For(t) => Some(deadline_after(t)),
+            _ => None,
+        };
+        while items.is_empty() {
+            match (wait, deadline) {
+                (Wait::No, _) => return Err(GetError::Empty),
+                (_, Some(d)) => {
+                    let (guard, timed_out) = self.changed.wait_until(items, d);
+                    items = guard;
+                    if timed_out && items.is_empty() {
+                        return Err(GetError::Empty);
+                    }
+                }
+                (_, None) => items = self.changed.wait(items),
+            }
+        }
+        // BUG(Lifo)
+        let item = if self.has_bug(QueueBug::Lifo) {
+            items.pop_back()
+        } else {
+            items.pop_front()
+        };
+        self.changed.notify_all();
+        item.ok_or(GetError::Empty)
+    }
+
+    fn qsize(&self) -> usize {
+        self.items.lock().len()
+    }
+
+    fn empty(&self) -> bool {
+        self.items.lock().is_empty()
+    }
+
+    fn full(&self) -> bool {
+        self.is_full(&self.items.lock())
+    }
+
+    fn close(&self) {
+        // Closing is not what these mutants are about: they leave it a no-op but wake waiters.
+        self.changed.notify_all();
+    }
+}
