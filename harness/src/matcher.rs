@@ -241,9 +241,8 @@ impl<'de> Deserialize<'de> for Matcher {
                 found.extend(m.trimmed.map(Matcher::Trimmed));
                 found.extend(m.contains.map(Matcher::Contains));
                 if let Some(r) = m.regex {
-                    let re = Regex::new(&r).map_err(|e| {
-                        A::Error::custom(format!("bad regex `{r}`: {}", one_line(&e.to_string())))
-                    })?;
+                    let re = Regex::new(&r)
+                        .map_err(|e| A::Error::custom(format!("bad regex `{r}`: {e}")))?;
                     found.push(Matcher::Regex(re));
                 }
                 if let Some(h) = m.hex {
@@ -265,14 +264,6 @@ impl<'de> Deserialize<'de> for Matcher {
         }
         d.deserialize_any(V)
     }
-}
-
-fn one_line(s: &str) -> String {
-    s.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 mod regex_text {

@@ -1,1 +1,226 @@
-fn main() {}
+//! `cargo test` runs the suite: every (scenario × subject × explorer) trial of scenarios/, the
+//! malformed-scenario corpus, and the harness's own containment trials, as one libtest-mimic
+//! trial each, so `cargo test -- queue`, `--list`, `--exact` and `--ignored` work as usual.
+//!
+//! Two tiers: slow trials are ignored by plain `cargo test` and run by
+//! `cargo test -- --include-ignored`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use conform::catalogue::Catalogue;
+use conform::judge::class::{FailureClass, Outcome};
+use conform::load::{self, Loaded};
+use conform::plan::{self, Expectation, Subjects, Trial as PlannedTrial};
+use conform::run::{self, Context, TrialResult};
+use conform_impls::registry::{self, Role};
+use libtest_mimic::{Arguments, Failed, Trial};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn context() -> Context {
+    Context {
+        exe: PathBuf::from(env!("CARGO_BIN_EXE_conform")),
+        vars: Default::default(),
+    }
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let mut trials = Vec::new();
+    match load::load(
+        &[root().join("scenarios")],
+        &Catalogue::builtin(),
+        &BTreeSet::new(),
+    ) {
+        Ok(loaded) => {
+            let loaded: Vec<Arc<Loaded>> = loaded.into_iter().map(Arc::new).collect();
+            trials.push(registry_is_consistent(&loaded));
+            trials.extend(scenario_trials(&loaded));
+        }
+        Err(errors) => {
+            let text: Vec<String> = errors.iter().map(|e| e.headline()).collect();
+            trials.push(Trial::test("scenarios/load", move || {
+                Err(text.join("\n").into())
+            }));
+        }
+    }
+    trials.extend(malformed_trials());
+    trials.extend(containment_trials());
+    libtest_mimic::run(&args, trials).exit();
+}
+
+/// One trial per planned (scenario × subject × explorer).
+fn scenario_trials(loaded: &[Arc<Loaded>]) -> Vec<Trial> {
+    let planned = match plan::plan(loaded, &Subjects::Suite) {
+        Ok(p) => p,
+        Err(e) => return vec![Trial::test("scenarios/plan", move || Err(e.into()))],
+    };
+    planned
+        .into_iter()
+        .map(|t: PlannedTrial| {
+            let slow = t.slow;
+            Trial::test(t.name.clone(), move || {
+                let result = run::run_trial(&t, &context());
+                if result.met {
+                    Ok(())
+                } else {
+                    Err(explain(&result).into())
+                }
+            })
+            .with_ignored_flag(slow)
+        })
+        .collect()
+}
+
+/// Why a trial did not show what it must: outcome, summary and failed checks.
+fn explain(r: &TrialResult) -> String {
+    let mut s = format!(
+        "{} must {}, but was {}{}\n  {}",
+        r.subject,
+        r.expect,
+        r.verdict.outcome,
+        r.verdict
+            .class
+            .map(|c| format!(" ({c})"))
+            .unwrap_or_default(),
+        r.verdict.summary
+    );
+    for c in r.verdict.checks.iter().filter(|c| !c.passed) {
+        s += &format!(
+            "\n  - {} [{}] {:?}: expected {}, observed {}",
+            c.name, c.level, c.class, c.expected, c.observed
+        );
+    }
+    s
+}
+
+/// Every mutant names scenarios that exist and classes that exist, so none is silently
+/// never run.
+fn registry_is_consistent(loaded: &[Arc<Loaded>]) -> Trial {
+    let ids: BTreeSet<String> = loaded.iter().map(|l| l.scenario.id.clone()).collect();
+    Trial::test(
+        "registry/every-mutant-is-caught-by-a-real-scenario",
+        move || {
+            let mut problems = Vec::new();
+            for s in registry::subjects()
+                .iter()
+                .filter(|s| s.role == Role::Mutant)
+            {
+                if s.caught_by.is_empty() {
+                    problems.push(format!("{} names no scenario that catches it", s.name));
+                }
+                for c in s.caught_by {
+                    if !ids.contains(c.scenario) {
+                        problems.push(format!("{} names unknown scenario {}", s.name, c.scenario));
+                    }
+                    if FailureClass::from_str(c.class).is_err() {
+                        problems.push(format!("{} names unknown class {}", s.name, c.class));
+                    }
+                }
+            }
+            if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(problems.join("\n").into())
+            }
+        },
+    )
+}
+
+/// Each malformed file gives a located error: its first line says `# expect: L:C: TEXT`.
+fn malformed_trials() -> Vec<Trial> {
+    let dir = root().join("harness/tests/data/malformed");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    let mut trials: Vec<Trial> = files
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "yaml"))
+        .map(|file| {
+            let name = format!(
+                "malformed/{}",
+                file.file_stem().unwrap_or_default().to_string_lossy()
+            );
+            Trial::test(name, move || {
+                expect_located_error(std::slice::from_ref(&file), &file)
+            })
+        })
+        .collect();
+    let dups = root().join("harness/tests/data/duplicate-ids");
+    trials.push(Trial::test(
+        "malformed/duplicate-ids-across-files",
+        move || expect_located_error(std::slice::from_ref(&dups), &dups.join("b.yaml")),
+    ));
+    trials
+}
+
+fn expect_located_error(paths: &[PathBuf], file: &Path) -> Result<(), Failed> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let expect = text
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# expect: "))
+        .ok_or("the first line must be `# expect: LINE:COL: TEXT`")?;
+    let (position, message) = expect.split_once(": ").ok_or("expected `LINE:COL: TEXT`")?;
+    let outcome =
+        std::panic::catch_unwind(|| load::load(paths, &Catalogue::builtin(), &BTreeSet::new()));
+    let errors = match outcome {
+        Err(_) => return Err("loading panicked".into()),
+        Ok(Ok(_)) => return Err("loaded without an error".into()),
+        Ok(Err(errors)) => errors,
+    };
+    let first = errors
+        .iter()
+        .find(|e| e.file == file)
+        .ok_or("no error names this file")?;
+    let headline = first.headline();
+    let want = format!("{}:{position}: ", file.display());
+    if !headline.starts_with(&want) || !headline.contains(message) {
+        return Err(format!("expected `{want}...{message}...`\n     got `{headline}`").into());
+    }
+    Ok(())
+}
+
+/// A subject that hangs or panics gives `error` (hung / panicked), is killed, and leaves
+/// no process behind.
+fn containment_trials() -> Vec<Trial> {
+    let case = |name: &'static str, subject: &'static str, class: FailureClass| {
+        Trial::test(format!("harness/{name}"), move || {
+            let file = root().join("harness/tests/data/harness/queue-hang.yaml");
+            let loaded = load::load(&[file], &Catalogue::builtin(), &BTreeSet::new())
+                .map_err(|e| e[0].headline())?;
+            let loaded: Vec<Arc<Loaded>> = loaded.into_iter().map(Arc::new).collect();
+            let trials = plan::plan(&loaded, &Subjects::Named(subject.into()))?;
+            let r = run::run_trial(&trials[0], &context());
+            if r.verdict.outcome != Outcome::Error || r.verdict.class != Some(class) {
+                return Err(format!(
+                    "expected error ({class}), got {:?} {:?}: {}",
+                    r.verdict.outcome, r.verdict.class, r.verdict.summary
+                )
+                .into());
+            }
+            if r.expect != Expectation::Pass || r.met {
+                return Err("an errored trial must not count as met".into());
+            }
+            Ok(())
+        })
+    };
+    vec![
+        case(
+            "hanging-subject-is-killed-and-reported-as-error",
+            "fixture:queue-hangs",
+            FailureClass::Hung,
+        ),
+        case(
+            "panicking-subject-is-reported-as-error",
+            "fixture:queue-panics",
+            FailureClass::Panicked,
+        ),
+    ]
+}

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use miette::{Diagnostic, NamedSource, SourceSpan};
 
 use super::source_map::line_col;
-use super::suggest;
 
 /// One problem in one scenario file.
 #[derive(Debug, thiserror::Error, Diagnostic)]
@@ -52,24 +51,6 @@ impl LoadError {
         Self::at(file, "", 0, message, None)
     }
 
-    /// Translates a serde_yaml error into a located error with a plain message.
-    pub fn from_serde(file: &Path, text: &str, err: &serde_yaml::Error) -> Self {
-        let at = err.location().map_or(0, |l| l.index());
-        let raw = err.to_string();
-        // serde_yaml writes " at line L column C" into its messages; ours are located anyway.
-        let raw = strip_locations(&raw);
-        let (path, what) = match raw.split_once(": ") {
-            Some((p, w)) if !p.contains(' ') => (Some(p.to_owned()), w.to_owned()),
-            _ => (None, raw.clone()),
-        };
-        let (message, help) = plain(&what);
-        let message = match path {
-            Some(p) => format!("{message} (in `{p}`)"),
-            None => message,
-        };
-        Self::at(file, text, at, message, help)
-    }
-
     /// The one-line form: `file:line:column: message (help)`.
     pub fn headline(&self) -> String {
         match &self.help {
@@ -81,96 +62,12 @@ impl LoadError {
 
 /// The label under the marked spot: the message's first clause.
 fn short_label(message: &str) -> String {
-    let cut = [" (", ": expected", ", expected"]
+    let cut = [" (in `", ": expected", ", expected"]
         .iter()
         .filter_map(|sep| message.find(sep))
         .min()
         .unwrap_or(message.len());
     message[..cut].to_owned()
-}
-
-/// Removes every " at line L column C" from a serde_yaml message.
-fn strip_locations(raw: &str) -> String {
-    let mut out = raw.to_owned();
-    while let Some(start) = out.find(" at line ") {
-        let rest = &out[start + " at line ".len()..];
-        let digits = |s: &str| s.chars().take_while(char::is_ascii_digit).count();
-        let line_len = digits(rest);
-        let Some(after_line) = rest[line_len..].strip_prefix(" column ") else {
-            break;
-        };
-        let end = start + " at line ".len() + line_len + " column ".len() + digits(after_line);
-        out.replace_range(start..end, "");
-    }
-    out
-}
-
-/// Rewrites serde's messages in the suite's words, with a suggestion where one helps.
-fn plain(what: &str) -> (String, Option<String>) {
-    for (serde_word, ours) in [("unknown field", "key"), ("unknown variant", "value")] {
-        if let Some(rest) = what.strip_prefix(serde_word) {
-            let found = between_backticks(rest).unwrap_or_default();
-            let expected = expected_names(rest);
-            let message = format!("unknown {ours} `{found}`");
-            return (message, Some(suggest::help(&found, &expected)));
-        }
-    }
-    if let Some(rest) = what.strip_prefix("missing field") {
-        let key = between_backticks(rest).unwrap_or_default();
-        return (
-            format!("missing key `{key}`"),
-            Some(format!("add `{key}:` here")),
-        );
-    }
-    if let Some(rest) = what.strip_prefix("duplicate field") {
-        let key = between_backticks(rest).unwrap_or_default();
-        return (
-            format!("duplicate key `{key}`"),
-            Some(
-                "a key appears once per map; a step has one operation: split it into two steps"
-                    .into(),
-            ),
-        );
-    }
-    if let Some(rest) = what.strip_prefix("invalid type: ") {
-        return (format!("wrong type: found {rest}"), None);
-    }
-    if let Some(rest) = what.strip_prefix("invalid value: ") {
-        return (format!("wrong value: found {rest}"), None);
-    }
-    if what.contains("did not find expected")
-        || what.contains("found character that cannot start")
-        || what.contains("mapping values are not allowed")
-        || what.contains("while parsing")
-        || what.contains("while scanning")
-    {
-        return (
-            format!("YAML syntax error: {what}"),
-            Some(
-                "check the indentation and the `key: value` layout of this line and the one above"
-                    .into(),
-            ),
-        );
-    }
-    (what.to_owned(), None)
-}
-
-fn between_backticks(s: &str) -> Option<String> {
-    let start = s.find('`')? + 1;
-    let len = s[start..].find('`')?;
-    Some(s[start..start + len].to_owned())
-}
-
-/// The names serde lists after "expected": `a`, `b` or `c`.
-fn expected_names(s: &str) -> Vec<String> {
-    let Some(list) = s.split_once("expected").map(|(_, l)| l) else {
-        return Vec::new();
-    };
-    list.split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_owned)
-        .collect()
 }
 
 /// Prints every error with its source snippet, as a person at a terminal wants them.
@@ -188,21 +85,4 @@ pub fn render(errors: &[LoadError], color: bool) -> String {
         out.push('\n');
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unknown_fields_get_a_suggestion() {
-        let (m, h) = plain("unknown field `acotrs`, expected one of `id`, `actors`, `assert`");
-        assert_eq!(m, "unknown key `acotrs`");
-        assert!(h.unwrap().starts_with("did you mean `actors`?"));
-    }
-
-    #[test]
-    fn missing_fields_say_what_to_add() {
-        assert_eq!(plain("missing field `title`").0, "missing key `title`");
-    }
 }

@@ -35,7 +35,7 @@ pub fn parse(text: &str) -> Result<Dur, String> {
             Ok(Dur(Duration::from_secs_f64(v * scale)))
         }
         (Some(_), Some(_)) => Err(format!(
-            "duration `{text}` is longer than a day: expected at most `24h` worth, e.g. `30s`"
+            "duration `{text}` is longer than a day: expected at most `1440m`, e.g. `30s`"
         )),
         _ if unit.trim_start() != unit => Err(format!(
             "bad duration `{text}` (space before the unit): expected {EXPECTED}"

@@ -6,6 +6,7 @@
 pub mod diagnostic;
 pub mod duration;
 pub mod model;
+mod serde_error;
 pub mod source_map;
 pub mod suggest;
 pub mod validate;
@@ -127,16 +128,20 @@ fn load_file(
             format!("cannot read file: {e}"),
         )]
     })?;
-    if text.trim().is_empty() {
+    // Only comments, blanks or `---`: serde would say "missing key `id`"; say what it is.
+    if matches!(
+        serde_yaml::from_str::<serde_yaml::Value>(&text),
+        Ok(serde_yaml::Value::Null)
+    ) {
         return Err(vec![LoadError::whole_file(
             file,
             "empty file: expected a scenario (a map with `id`, `title`, `claims`, `subject`, ...)"
                 .into(),
         )]);
     }
-    let scenario: Scenario =
-        serde_yaml::from_str(&text).map_err(|e| vec![LoadError::from_serde(file, &text, &e)])?;
     let map = SourceMap::build(&text);
+    let scenario: Scenario = serde_yaml::from_str(&text)
+        .map_err(|e| vec![serde_error::translate(file, &text, &map, &e)])?;
     let problems = validate::check(&scenario, &map, catalogue, vars_given);
     if !problems.is_empty() {
         return Err(problems

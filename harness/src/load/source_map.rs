@@ -13,8 +13,11 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 pub struct SourceMap {
     values: HashMap<String, usize>,
     keys: HashMap<String, usize>,
-    /// Every scalar (keys and values) with the byte offset of its text, in document order.
+    /// Every scalar (keys and values) with the byte offset where it starts (its opening
+    /// quote, if quoted), in document order.
     pub scalars: Vec<(usize, String)>,
+    /// The offsets of the scalars that are quoted (their text starts one byte later).
+    pub quoted: std::collections::HashSet<usize>,
 }
 
 impl SourceMap {
@@ -90,23 +93,26 @@ impl MarkedEventReceiver for Builder {
         let at = mark.index();
         match ev {
             Event::Scalar(value, style, ..) if self.expecting_key() => {
-                let text_at = at + usize::from(quoted(style));
+                if quoted(style) {
+                    self.map.quoted.insert(at);
+                }
                 if let Some(Frame::Map { path, key }) = self.stack.last_mut() {
                     // A block mapping is announced at its first `:`; it starts at its first key.
                     if let Some(start) = self.map.values.get_mut(path.as_str()) {
                         *start = (*start).min(at);
                     }
                     self.map.keys.insert(join(path, &value), at);
-                    self.map.scalars.push((text_at, value.clone()));
+                    self.map.scalars.push((at, value.clone()));
                     *key = Some(value);
                 }
             }
             Event::Scalar(value, style, ..) => {
                 let path = self.next_value_path();
                 self.map.values.insert(path, at);
-                self.map
-                    .scalars
-                    .push((at + usize::from(quoted(style)), value));
+                if quoted(style) {
+                    self.map.quoted.insert(at);
+                }
+                self.map.scalars.push((at, value));
             }
             Event::Alias(_) => {
                 let path = self.next_value_path();

@@ -31,6 +31,7 @@ pub struct Located {
 
 struct Checker<'a> {
     catalogue: &'a Catalogue,
+    map: &'a SourceMap,
     problems: Vec<Problem>,
 }
 
@@ -68,6 +69,7 @@ pub fn check(
 ) -> Vec<Located> {
     let mut c = Checker {
         catalogue,
+        map,
         problems: Vec::new(),
     };
     check_header(&mut c, s);
@@ -110,7 +112,7 @@ fn check_header(c: &mut Checker, s: &Scenario) {
         );
     }
     if s.title.trim().is_empty() {
-        c.at(
+        c.at_key(
             "title",
             "empty title",
             Some("say in one line what the scenario shows".into()),
@@ -167,41 +169,186 @@ fn check_level(c: &mut Checker, path: &str, text: &str) {
 }
 
 fn check_subject(c: &mut Checker, s: &Scenario) {
-    match (&s.subject.contract, &s.subject.program) {
-        (Some(_), Some(_)) => c.at(
-            "subject",
-            "a subject is either a `contract` or a `program`, not both",
-            None,
-        ),
-        (None, None) => c.at(
-            "subject",
-            "the subject names neither a `contract` nor a `program`",
-            Some("e.g. `subject: { contract: queue }`".into()),
-        ),
-        (None, Some(_)) => c.at_key(
-            "subject.program",
-            "program subjects are not runnable yet: this build checks library contracts only",
-            None,
-        ),
-        (Some(_), None) if s.actors.is_empty() => c.at(
-            "subject",
-            "a library scenario needs `actors`: named threads, each a list of steps",
-            None,
-        ),
-        _ => {}
+    let sub = &s.subject;
+    match (&sub.contract, &sub.program) {
+        (Some(_), Some(_)) => c.at("subject", "a subject is either a `contract` or a `program`, not both", None),
+        (None, None) => c.at("subject", "the subject names neither a `contract` nor a `program`", Some("e.g. `subject: { contract: queue }` or `subject: { program: \"python3 server.py\" }`".into())),
+        (Some(_), None) => {
+            if s.actors.is_empty() {
+                c.at("subject", "a library scenario needs `actors`: named threads, each a list of steps", None);
+            }
+            for key in ["files", "mounts", "serve", "ready", "limits"] {
+                let used = match key {
+                    "files" => !sub.files.is_empty(),
+                    "mounts" => !sub.mounts.is_empty(),
+                    "serve" => !sub.serve.is_empty(),
+                    "ready" => sub.ready.is_some(),
+                    _ => sub.limits != Default::default(),
+                };
+                if used {
+                    c.at_key(format!("subject.{key}"), format!("`{key}` is for program subjects; this one is a `contract`"), None);
+                }
+            }
+            if !s.steps.is_empty() {
+                c.at_key("steps", "`steps` are for program subjects; a library scenario has `actors`", None);
+            }
+            if let Some(i) = s.explore.iter().position(|e| *e != super::model::Explorer::Threads) {
+                c.at(format!("explore[{i}]"), "only the `threads` explorer runs in this build (loom and shuttle arrive with the sync facade)", None);
+            }
+        }
+        (None, Some(_)) => check_program(c, s),
     }
-    if !s.explore.is_empty()
-        && s.explore
-            .iter()
-            .any(|e| *e != super::model::Explorer::Threads)
-    {
-        let i = s
-            .explore
-            .iter()
-            .position(|e| *e != super::model::Explorer::Threads)
-            .unwrap_or(0);
-        c.at(format!("explore[{i}]"), "only the `threads` explorer runs in this build (loom and shuttle arrive with the sync facade)", None);
+}
+
+fn check_program(c: &mut Checker, s: &Scenario) {
+    let sub = &s.subject;
+    if !s.actors.is_empty() {
+        c.at_key(
+            "actors",
+            "`actors` are for library subjects; a program scenario has `steps`",
+            None,
+        );
     }
+    if sub.params.maxsize != 0 {
+        c.at_key("subject.params", "`params` are for library subjects", None);
+    }
+    for (i, e) in s.explore.iter().enumerate() {
+        if *e != super::model::Explorer::Threads {
+            c.at(
+                format!("explore[{i}]"),
+                format!("`{e}` explores library subjects only; a program runs as it is"),
+                None,
+            );
+        }
+    }
+    for path in sub.files.keys() {
+        if !relative_inside(path) {
+            c.at_key(
+                format!("subject.files.{path}"),
+                format!("fixture path `{path}` must stay inside the working directory"),
+                Some("use a relative path without `..`, e.g. `static/index.html`".into()),
+            );
+        }
+    }
+    for (target, source) in &sub.mounts {
+        if !target.starts_with('/') || target == "/" || target.split('/').any(|p| p == "..") {
+            c.at_key(
+                format!("subject.mounts.{target}"),
+                format!("`{target}` must be an absolute path below `/`"),
+                Some("e.g. `/home/tarena/FTP: ftp`".into()),
+            );
+        }
+        if !relative_inside(source) {
+            c.at(
+                format!("subject.mounts.{target}"),
+                format!("`{source}` must be a folder inside the working directory"),
+                None,
+            );
+        }
+    }
+    let mut names: BTreeSet<String> = BTreeSet::new();
+    for (i, srv) in sub.serve.iter().enumerate() {
+        if !names.insert(srv.name.clone()) {
+            c.at(
+                format!("subject.serve[{i}].name"),
+                format!("`{}` is used twice", srv.name),
+                None,
+            );
+        }
+    }
+    for (i, step) in s.steps.iter().enumerate() {
+        let path = format!("steps[{i}]");
+        let kinds = step.kinds();
+        match kinds.as_slice() {
+            [_] => {}
+            [] => {
+                let list = super::model::ProgramStep::KINDS
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                c.at(
+                    &path,
+                    "a step with no action",
+                    Some(format!("add one of {list}")),
+                );
+                continue;
+            }
+            [_, _, ..] => {
+                let (first, second) = first_two_written(c, &path, &kinds);
+                c.at_key(
+                    format!("{path}.{second}"),
+                    format!("a step does one thing; this one has `{first}` and `{second}`"),
+                    Some("split it into two steps".into()),
+                );
+                continue;
+            }
+        }
+        if let Some(l) = &step.level {
+            check_level(c, &format!("{path}.level"), &l.0);
+        }
+        let uses: Vec<(&str, &str)> = [
+            ("send", step.send.as_ref().map(|x| x.client.as_str())),
+            ("recv", step.recv.as_ref().map(|x| x.client.as_str())),
+            ("silent", step.silent.as_ref().map(|x| x.client.as_str())),
+            ("close", step.close.as_ref().map(|x| x.client.as_str())),
+        ]
+        .into_iter()
+        .filter_map(|(k, n)| Some((k, n?)))
+        .collect();
+        for (kind, name) in uses {
+            if !names.contains(name) {
+                let help = suggest::nearest(name, names.iter().map(String::as_str))
+                    .map(|n| format!("did you mean `{n}`?"))
+                    .or_else(|| Some("open it first with `connect: NAME`".into()));
+                c.at(
+                    format!("{path}.{kind}.client"),
+                    format!("no client `{name}` is open at this step"),
+                    help,
+                );
+            }
+        }
+        if let Some(a) = &step.accept {
+            if !sub
+                .serve
+                .iter()
+                .any(|s| s.name == a.server && s.proto == super::model::Proto::Tcp)
+            {
+                c.at(
+                    format!("{path}.accept.server"),
+                    format!("no TCP socket `{}` is opened by `subject.serve`", a.server),
+                    None,
+                );
+            }
+            names.insert(a.name.clone());
+        }
+        if let Some(conn) = &step.connect {
+            names.insert(conn.client().to_owned());
+        }
+        if let Some(super::model::Until::Terminator(t)) =
+            step.recv.as_ref().and_then(|r| r.until.as_ref())
+        {
+            if t.0.is_empty() {
+                c.at(
+                    format!("{path}.recv.until.terminator"),
+                    "an empty terminator ends every read at once",
+                    None,
+                );
+            }
+        }
+    }
+}
+
+/// The first two of several kinds of one step, in the order they are written.
+fn first_two_written<'k>(c: &Checker, path: &str, kinds: &[&'k str]) -> (&'k str, &'k str) {
+    let mut written = kinds.to_vec();
+    written.sort_by_key(|k| c.map.key(&format!("{path}.{k}")));
+    (written[0], written[1])
+}
+
+/// A relative path that stays inside its folder.
+fn relative_inside(p: &str) -> bool {
+    !p.is_empty() && !p.starts_with('/') && !p.split('/').any(|part| part == "..")
 }
 
 fn labels(s: &Scenario) -> BTreeMap<&str, (String, usize)> {
@@ -260,7 +407,8 @@ fn check_step(c: &mut Checker, path: &str, step: &Step, labels: &BTreeMap<&str, 
             );
             return;
         }
-        [first, second, ..] => {
+        [_, _, ..] => {
+            let (first, second) = first_two_written(c, path, &kinds);
             c.at_key(
                 format!("{path}.{second}"),
                 format!("a step has one operation; this one has `{first}` and `{second}`"),
@@ -391,6 +539,36 @@ fn check_asserts(c: &mut Checker, s: &Scenario) {
             ),
             _ => c.at(&path, "an assertion has exactly one kind; split it", None),
         }
+        let program_kind =
+            a.cpu.is_some() || a.processes.is_some() || a.threads.is_some() || a.zombies.is_some();
+        if program_kind && s.subject.program.is_none() {
+            c.at(
+                &path,
+                "this assertion watches a program's processes; the subject is a library contract",
+                None,
+            );
+        }
+        if a.got_all.is_some() && s.subject.program.is_some() {
+            c.at(
+                &path,
+                "`got_all` checks library actors; the subject is a program",
+                None,
+            );
+        }
+        if let Some(z) = &a.zombies {
+            if z.max_age.is_some() == z.seen.is_some() {
+                c.at(
+                    format!("{path}.zombies"),
+                    "say either `max_age: DURATION` or `seen: true`",
+                    None,
+                );
+            }
+        }
+        if let Some(b) = a.processes.as_ref().or(a.threads.as_ref()) {
+            if b.min.is_none() && b.max.is_none() {
+                c.at(&path, "give `min`, `max` or both", None);
+            }
+        }
         if let Some(g) = &a.got_all {
             for (key, names) in [("from", &g.from), ("by", &g.by)] {
                 for (j, name) in names.iter().enumerate() {
@@ -431,9 +609,10 @@ fn check_variables(s: &Scenario, map: &SourceMap, given: &BTreeSet<String>) -> V
                 Some(n) => format!("did you mean `{{{n}}}`? define it under `vars:` or pass `--var {name}=VALUE`"),
                 None => format!("define it under `vars:` or pass `--var {name}=VALUE`; `{{{{` writes a literal brace"),
             };
-            // Plain scalars start where the text does; quoted ones one byte later.
+            // A quoted scalar's text starts one byte after its mark.
+            let text_at = at + usize::from(map.quoted.contains(at));
             out.push(Located {
-                at: at + offset,
+                at: text_at + offset,
                 message: format!("undefined variable `{{{name}}}`"),
                 help: Some(help),
             });

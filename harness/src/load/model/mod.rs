@@ -12,8 +12,12 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::duration::Dur;
-use crate::judge::class::FailureClass;
-use crate::matcher::Matcher;
+
+mod library;
+mod program;
+
+pub use library::*;
+pub use program::*;
 
 /// One scenario: what to do to a subject and what must be observed.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -50,6 +54,9 @@ pub struct Scenario {
     /// Library scenarios: named actors (threads), each a list of steps run in order.
     #[serde(default)]
     pub actors: BTreeMap<String, Vec<Step>>,
+    /// Program scenarios: steps run in order against the program.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<ProgramStep>,
     /// Checks over the whole run, beyond each step's `expect`.
     #[serde(default, rename = "assert")]
     pub asserts: Vec<Assertion>,
@@ -72,6 +79,22 @@ pub struct SubjectSpec {
     /// A program's command line; `{ref:NAME}` names a reference program. `--target` replaces it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub program: Option<Text>,
+    /// Program: fixture files written into its working directory, path → content.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub files: BTreeMap<String, String>,
+    /// Program: absolute paths it hard-codes, mapped onto folders of its working directory
+    /// (in a mount namespace): `/home/tarena/FTP: ftp`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub mounts: BTreeMap<String, String>,
+    /// Program: sockets the harness opens before it starts (to drive client programs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub serve: Vec<Serve>,
+    /// Program: when it is ready to be driven (default: it listens or binds a port).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ready: Option<Ready>,
+    /// Program: limits of its whole process tree (defaults in docs/limits.md).
+    #[serde(default)]
+    pub limits: Limits,
 }
 
 /// The contracts a library scenario can name.
@@ -114,156 +137,6 @@ impl fmt::Display for Explorer {
     }
 }
 
-/// One step of an actor: exactly one operation key, plus common keys.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Step {
-    /// Queue: `put(item, block, timeout)`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub put: Option<PutOp>,
-    /// Queue: `get(block, timeout)`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub get: Option<GetOp>,
-    /// Queue: `qsize()`.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub qsize: Option<NoArgs>,
-    /// Queue: `empty()`.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub empty: Option<NoArgs>,
-    /// Queue: `full()`.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub full: Option<NoArgs>,
-    /// Queue: `close()`.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub close: Option<NoArgs>,
-    /// Do nothing for this long (lets another actor block first).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sleep: Option<Dur>,
-    /// A name other steps refer to (`not_before: LABEL`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// Run the step this many times; `{i}` in its strings is the round, from 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repeat: Option<u32>,
-    /// What the operation must do. Without it, the operation must succeed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expect: Option<Expect>,
-}
-
-/// An operation that takes no arguments: written `qsize:` or `qsize: {}`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NoArgs {}
-
-/// Deserialises a present key as `Some` even when its value is empty (`qsize:`).
-fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NoArgs>, D::Error> {
-    Option::<NoArgs>::deserialize(d).map(|v| Some(v.unwrap_or_default()))
-}
-
-/// Queue `put`.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PutOp {
-    /// The item (a string or number; `{i}`, `{actor}` and variables are filled in).
-    pub item: Text,
-    /// Python's `block`: default true.
-    #[serde(default = "yes")]
-    pub block: bool,
-    /// Python's `timeout`; only with `block: true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<Dur>,
-}
-
-/// Queue `get`.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct GetOp {
-    /// Python's `block`: default true.
-    #[serde(default = "yes")]
-    pub block: bool,
-    /// Python's `timeout`; only with `block: true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<Dur>,
-}
-
-impl Default for GetOp {
-    fn default() -> Self {
-        GetOp {
-            block: true,
-            timeout: None,
-        }
-    }
-}
-
-fn yes() -> bool {
-    true
-}
-
-/// What an operation must do.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Expect {
-    /// The value it returns must match.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<Matcher>,
-    /// It must fail with this error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<OpError>,
-    /// It must take about this long: at least 0.6x and under 10x (CPython's own window).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after: Option<Dur>,
-    /// It must return in less than this (a call that must not block).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub within: Option<Dur>,
-    /// It must not return before the step labelled so has started: it blocked until released.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub not_before: Option<String>,
-    /// The failure class a wrong value means here (default `wrong-result`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub class: Option<FailureClass>,
-    /// The level of these checks (default: the scenario's).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level: Option<Text>,
-}
-
-/// The errors a contract operation can fail with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum OpError {
-    /// `queue.Empty`
-    Empty,
-    /// `queue.Full`
-    Full,
-    /// The queue was closed.
-    Closed,
-}
-
-impl fmt::Display for OpError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            OpError::Empty => "empty",
-            OpError::Full => "full",
-            OpError::Closed => "closed",
-        })
-    }
-}
-
 /// A check over the whole run: exactly one kind key, plus common keys.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -271,6 +144,18 @@ pub struct Assertion {
     /// Every item the `from` actors put was got exactly once by the `by` actors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub got_all: Option<GotAll>,
+    /// Program: the CPU its tree used over the last part of the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<CpuAssert>,
+    /// Program: how many live processes its tree had, at every sample of the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processes: Option<Bounds>,
+    /// Program: how many threads each of its processes had, at every sample.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threads: Option<Bounds>,
+    /// Program: zombies (exited children nobody waited for) in its tree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zombies: Option<ZombieAssert>,
     /// The level of this check (default: the scenario's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<Text>,
@@ -282,6 +167,36 @@ pub struct Assertion {
 pub struct GotAll {
     pub from: Vec<String>,
     pub by: Vec<String>,
+}
+
+/// `cpu: { max_percent: 5, over: 1s }`: the tree's CPU use (100 = one core) over the last
+/// `over` of the run stays at or under `max_percent`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CpuAssert {
+    pub max_percent: f64,
+    pub over: Dur,
+}
+
+/// `{ min: 1, max: 3 }`: bounds that every sample must respect.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Bounds {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u32>,
+}
+
+/// `zombies: { max_age: 500ms }` (none lasts longer) or `zombies: { seen: true }` (one appears
+/// and lasts at least until the end of the steps).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ZombieAssert {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_age: Option<Dur>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen: Option<bool>,
 }
 
 /// A string that may hold `{variables}`; numbers and booleans are taken as their text.
@@ -322,38 +237,21 @@ pub(crate) fn scalar_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::
     d.deserialize_any(V)
 }
 
-impl Step {
-    /// The operation keys present, by name (a valid step has exactly one).
-    pub fn kinds(&self) -> Vec<&'static str> {
-        let present = [
-            ("put", self.put.is_some()),
-            ("get", self.get.is_some()),
-            ("qsize", self.qsize.is_some()),
-            ("empty", self.empty.is_some()),
-            ("full", self.full.is_some()),
-            ("close", self.close.is_some()),
-            ("sleep", self.sleep.is_some()),
-        ];
-        present
-            .iter()
-            .filter(|(_, p)| *p)
-            .map(|(k, _)| *k)
-            .collect()
-    }
-
-    /// Every operation key a step may have.
-    pub const KINDS: &'static [&'static str] =
-        &["put", "get", "qsize", "empty", "full", "close", "sleep"];
-}
-
 impl Assertion {
     pub fn kinds(&self) -> Vec<&'static str> {
-        [("got_all", self.got_all.is_some())]
-            .iter()
-            .filter(|(_, p)| *p)
-            .map(|(k, _)| *k)
-            .collect()
+        [
+            ("got_all", self.got_all.is_some()),
+            ("cpu", self.cpu.is_some()),
+            ("processes", self.processes.is_some()),
+            ("threads", self.threads.is_some()),
+            ("zombies", self.zombies.is_some()),
+        ]
+        .iter()
+        .filter(|(_, p)| *p)
+        .map(|(k, _)| *k)
+        .collect()
     }
 
-    pub const KINDS: &'static [&'static str] = &["got_all"];
+    pub const KINDS: &'static [&'static str] =
+        &["got_all", "cpu", "processes", "threads", "zombies"];
 }

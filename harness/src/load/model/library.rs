@@ -1,0 +1,185 @@
+//! Library scenarios: actors (threads) and the steps they run against a contract.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use super::Text;
+use crate::judge::class::FailureClass;
+use crate::load::duration::Dur;
+use crate::matcher::Matcher;
+
+/// One step of an actor: exactly one operation key, plus common keys.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// Queue: `put(item, block, timeout)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub put: Option<PutOp>,
+    /// Queue: `get(block, timeout)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub get: Option<GetOp>,
+    /// Queue: `qsize()`.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub qsize: Option<NoArgs>,
+    /// Queue: `empty()`.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub empty: Option<NoArgs>,
+    /// Queue: `full()`.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub full: Option<NoArgs>,
+    /// Queue: `close()`.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub close: Option<NoArgs>,
+    /// Do nothing for this long (lets another actor block first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sleep: Option<Dur>,
+    /// A name other steps refer to (`not_before: LABEL`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Run the step this many times; `{i}` in its strings is the round, from 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<u32>,
+    /// What the operation must do. Without it, the operation must succeed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<Expect>,
+}
+
+/// An operation that takes no arguments: written `qsize:` or `qsize: {}`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoArgs {}
+
+/// Deserialises a present key as `Some` even when its value is empty (`qsize:`).
+pub(super) fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NoArgs>, D::Error> {
+    Option::<NoArgs>::deserialize(d).map(|v| Some(v.unwrap_or_default()))
+}
+
+/// Queue `put`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PutOp {
+    /// The item (a string or number; `{i}`, `{actor}` and variables are filled in).
+    pub item: Text,
+    /// Python's `block`: default true.
+    #[serde(default = "yes")]
+    pub block: bool,
+    /// Python's `timeout`; only with `block: true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<Dur>,
+}
+
+/// Queue `get`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GetOp {
+    /// Python's `block`: default true.
+    #[serde(default = "yes")]
+    pub block: bool,
+    /// Python's `timeout`; only with `block: true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<Dur>,
+}
+
+impl Default for GetOp {
+    fn default() -> Self {
+        GetOp {
+            block: true,
+            timeout: None,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// What an operation must do.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// The value it returns must match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Matcher>,
+    /// It must fail with this error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<OpError>,
+    /// It must take about this long: at least 0.6x and under 10x (CPython's own window).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<Dur>,
+    /// It must return in less than this (a call that must not block).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<Dur>,
+    /// It must not return before the step labelled so has started: it blocked until released.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_before: Option<String>,
+    /// The failure class a wrong value means here (default `wrong-result`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<FailureClass>,
+    /// The level of these checks (default: the scenario's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<Text>,
+}
+
+/// The errors a contract operation can fail with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum OpError {
+    /// `queue.Empty`
+    Empty,
+    /// `queue.Full`
+    Full,
+    /// The queue was closed.
+    Closed,
+}
+
+impl fmt::Display for OpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            OpError::Empty => "empty",
+            OpError::Full => "full",
+            OpError::Closed => "closed",
+        })
+    }
+}
+
+impl Step {
+    /// The operation keys present, by name (a valid step has exactly one).
+    pub fn kinds(&self) -> Vec<&'static str> {
+        let present = [
+            ("put", self.put.is_some()),
+            ("get", self.get.is_some()),
+            ("qsize", self.qsize.is_some()),
+            ("empty", self.empty.is_some()),
+            ("full", self.full.is_some()),
+            ("close", self.close.is_some()),
+            ("sleep", self.sleep.is_some()),
+        ];
+        present
+            .iter()
+            .filter(|(_, p)| *p)
+            .map(|(k, _)| *k)
+            .collect()
+    }
+
+    /// Every operation key a step may have.
+    pub const KINDS: &'static [&'static str] =
+        &["put", "get", "qsize", "empty", "full", "close", "sleep"];
+}

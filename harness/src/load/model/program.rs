@@ -1,0 +1,303 @@
+//! Program scenarios: a command line run as an isolated process tree, driven through
+//! sockets and its stdin, watched through /proc.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{NoArgs, Text};
+use crate::load::duration::Dur;
+use crate::matcher::Matcher;
+
+/// How the harness knows a program is ready to be driven.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Ready {
+    /// It listens on a TCP port or binds a UDP port (found in /proc; any port). The default.
+    Listen {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        within: Option<Dur>,
+    },
+    /// It printed a line matching this on stdout.
+    Stdout {
+        #[serde(rename = "match")]
+        matcher: Matcher,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        within: Option<Dur>,
+    },
+    /// At once: the program does not listen (a process demo, a client).
+    Start {},
+}
+
+/// A socket the harness opens before the program starts, for client programs to reach.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Serve {
+    /// The name steps use (`accept: {server: NAME}`, `recv: {client: NAME}` for UDP).
+    pub name: String,
+    #[serde(default)]
+    pub proto: Proto,
+    /// The port the program expects (it hard-codes it); `{port}` is filled in for it.
+    pub port: Text,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Proto {
+    #[default]
+    Tcp,
+    Udp,
+}
+
+/// Limits of a program's whole tree (docs/limits.md gives the defaults).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Processes (and threads) at once, through the pids cgroup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processes: Option<u32>,
+    /// Memory in MiB, through the memory cgroup (address space is not limited).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_mib: Option<u32>,
+    /// Open files per process (RLIMIT_NOFILE).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_files: Option<u32>,
+    /// Largest file it may write, in MiB (RLIMIT_FSIZE).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_mib: Option<u32>,
+    /// CPU seconds per process (RLIMIT_CPU).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_seconds: Option<u32>,
+}
+
+/// One step of a program scenario: exactly one kind key, plus common keys.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProgramStep {
+    /// Open a client: `connect: a` (TCP to the port the program listens on) or a map.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connect: Option<Connect>,
+    /// Send bytes from a client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send: Option<SendStep>,
+    /// Read on a client until a terminator, the peer's close or a quiet period; match it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recv: Option<RecvStep>,
+    /// Nothing must arrive on a client for this long (e.g. a loop server busy elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub silent: Option<SilentStep>,
+    /// Close a client: `graceful` (FIN), `half` (shutdown write), `reset` (RST).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub close: Option<CloseStep>,
+    /// Accept a connection on a TCP socket opened with `subject.serve`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept: Option<AcceptStep>,
+    /// Write text to the program's stdin (add `\n` yourself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdin: Option<Text>,
+    /// Close the program's stdin (end of input).
+    #[serde(
+        default,
+        deserialize_with = "super::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub close_stdin: Option<NoArgs>,
+    /// Wait for a line on stdout that matches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdout: Option<OutputStep>,
+    /// Wait for a line on stderr that matches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stderr: Option<OutputStep>,
+    /// Wait for the program to exit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit: Option<ExitStep>,
+    /// Do nothing for this long.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sleep: Option<Dur>,
+    /// The level of this step's check (default: the scenario's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<Text>,
+}
+
+impl ProgramStep {
+    pub fn kinds(&self) -> Vec<&'static str> {
+        [
+            ("connect", self.connect.is_some()),
+            ("send", self.send.is_some()),
+            ("recv", self.recv.is_some()),
+            ("silent", self.silent.is_some()),
+            ("close", self.close.is_some()),
+            ("accept", self.accept.is_some()),
+            ("stdin", self.stdin.is_some()),
+            ("close_stdin", self.close_stdin.is_some()),
+            ("stdout", self.stdout.is_some()),
+            ("stderr", self.stderr.is_some()),
+            ("exit", self.exit.is_some()),
+            ("sleep", self.sleep.is_some()),
+        ]
+        .iter()
+        .filter(|(_, p)| *p)
+        .map(|(k, _)| *k)
+        .collect()
+    }
+
+    pub const KINDS: &'static [&'static str] = &[
+        "connect",
+        "send",
+        "recv",
+        "silent",
+        "close",
+        "accept",
+        "stdin",
+        "close_stdin",
+        "stdout",
+        "stderr",
+        "exit",
+        "sleep",
+    ];
+}
+
+/// `connect: a`, or `connect: { client: a, proto: udp, port: 9999 }`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Connect {
+    Name(String),
+    Full(ConnectFull),
+}
+
+impl<'de> Deserialize<'de> for Connect {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Connect;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a client name, or a map with `client`, `proto`, `port`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Connect, E> {
+                Ok(Connect::Name(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Connect, A::Error> {
+                ConnectFull::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(Connect::Full)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectFull {
+    pub client: String,
+    #[serde(default)]
+    pub proto: Proto,
+    /// Default: the port the program was found listening on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<Text>,
+}
+
+impl Connect {
+    pub fn client(&self) -> &str {
+        match self {
+            Connect::Name(n) => n,
+            Connect::Full(f) => &f.client,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendStep {
+    pub client: String,
+    /// The bytes, as text (variables filled in).
+    pub data: Text,
+    /// Close right after sending: `half` (FIN, the reply can still be read) or `reset` (RST).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub then_close: Option<CloseHow>,
+}
+
+/// When a read ends.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Until {
+    /// When these bytes have arrived (they are part of what is matched).
+    Terminator(Text),
+    /// When the peer closes.
+    Close {},
+    /// When nothing more arrives for this long (after at least one byte).
+    Quiet(Dur),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecvStep {
+    pub client: String,
+    /// What the bytes read must match.
+    #[serde(rename = "match")]
+    pub matcher: Matcher,
+    /// When the read ends (default: a quiet period of 300ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Until>,
+    /// How long to wait for the first byte (default 2s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<Dur>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SilentStep {
+    pub client: String,
+    #[serde(rename = "for")]
+    pub duration: Dur,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CloseHow {
+    /// close(): FIN after the data.
+    #[default]
+    Graceful,
+    /// shutdown(SHUT_WR): FIN, but the client still reads.
+    Half,
+    /// SO_LINGER 0 then close(): RST.
+    Reset,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseStep {
+    pub client: String,
+    #[serde(default)]
+    pub how: CloseHow,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptStep {
+    pub server: String,
+    /// The client name the accepted connection gets.
+    #[serde(rename = "as")]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<Dur>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutputStep {
+    #[serde(rename = "match")]
+    pub matcher: Matcher,
+    /// How long to wait (default 2s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<Dur>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExitStep {
+    /// How long to wait (default 5s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<Dur>,
+    /// The exit status it must end with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<i32>,
+}

@@ -1,0 +1,197 @@
+//! The `conform` command line, end to end: exit codes, reports, and a run that survives
+//! subjects that hang or panic without leaving a process behind.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Runs `conform ARGS` from the project root, marked so its descendants can be found.
+fn conform(mark: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_conform"))
+        .args(args)
+        .current_dir(root())
+        .env("CONFORM_TEST_MARK", mark)
+        .output()
+        .expect("conform starts")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// Processes still alive that inherited `mark` (workers, or anything they started).
+fn survivors(mark: &str) -> Vec<String> {
+    let needle = format!("CONFORM_TEST_MARK={mark}");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(env) = std::fs::read(entry.path().join("environ")) else {
+            continue;
+        };
+        if env.split(|b| *b == 0).any(|v| v == needle.as_bytes()) {
+            found.push(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    found
+}
+
+#[test]
+fn check_accepts_the_suite() {
+    let o = conform("check-suite", &["check", "scenarios"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("no errors"));
+}
+
+#[test]
+fn check_rejects_every_malformed_file_with_exit_2_and_no_panic() {
+    let dir = root().join("harness/tests/data/malformed");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 20, "the corpus holds at least 20 files");
+    for f in files {
+        let o = conform("check-malformed", &["check", f.to_str().unwrap()]);
+        let out = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{}: {out}", f.display());
+        assert!(
+            !out.contains("panicked at") && !out.contains("RUST_BACKTRACE"),
+            "{}: {out}",
+            f.display()
+        );
+        let located = format!("{}:", f.display());
+        assert!(
+            out.contains(&located),
+            "{} is not located: {out}",
+            f.display()
+        );
+    }
+}
+
+#[test]
+fn a_hanging_subject_is_killed_reported_and_the_run_goes_on() {
+    let mark = "hang-run";
+    let o = conform(
+        mark,
+        &[
+            "run",
+            "harness/tests/data/harness",
+            "--subject",
+            "fixture:queue-hangs",
+            "--jobs",
+            "2",
+        ],
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert_eq!(
+        out.matches("ERROR").count(),
+        4,
+        "both trials reported, then digested: {out}"
+    );
+    assert!(out.contains("(hung)"), "{out}");
+    assert!(out.contains("killed while running main's qsize()"), "{out}");
+    assert!(
+        survivors(mark).is_empty(),
+        "left behind: {:?}",
+        survivors(mark)
+    );
+}
+
+#[test]
+fn a_panicking_subject_is_reported_as_an_error() {
+    let o = conform(
+        "panic-run",
+        &[
+            "run",
+            "harness/tests/data/harness",
+            "--subject",
+            "fixture:queue-panics",
+        ],
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("(panicked)"), "{out}");
+    assert!(
+        out.contains("fixture queue panics on every operation"),
+        "{out}"
+    );
+}
+
+#[test]
+fn run_writes_json_and_junit_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let o = conform(
+        "report-run",
+        &["run", "scenarios/sync", "--filter", "fifo", "--report", d],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("results.json")).unwrap()).unwrap();
+    assert_eq!(json["format_version"], 1);
+    assert_eq!(json["ok"], true);
+    let trials = json["trials"].as_array().unwrap();
+    assert_eq!(trials.len(), 2, "the reference and the lifo mutant");
+    assert!(trials.iter().all(|t| t["met"] == true));
+    let junit = std::fs::read_to_string(dir.path().join("junit.xml")).unwrap();
+    assert!(
+        junit.contains("<testsuites name=\"conform\" tests=\"2\""),
+        "{junit}"
+    );
+}
+
+#[test]
+fn a_mutant_judged_plainly_fails_the_run() {
+    let o = conform(
+        "mutant-run",
+        &[
+            "run",
+            "scenarios/sync",
+            "--filter",
+            "fifo",
+            "--subject",
+            "mutant:queue-lifo",
+        ],
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("wrong-order"), "{out}");
+    assert!(out.contains("expected: value \"first\""), "{out}");
+}
+
+#[test]
+fn bad_command_lines_exit_2() {
+    for args in [
+        vec!["run", "--subject", "no-such-subject"],
+        vec!["run", "--var", "no-equals-sign"],
+        vec!["run", "no/such/folder"],
+        vec!["run", "--filter", "matches-nothing-at-all"],
+    ] {
+        let o = conform("bad-args", &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
+    }
+}
+
+#[test]
+fn informational_commands_work() {
+    for (args, needle) in [
+        (vec!["list"], "queue.fifo"),
+        (vec!["claims"], "queue.fifo"),
+        (vec!["subjects"], "mutant:queue-lifo"),
+        (vec!["schema"], "\"title\""),
+        (vec!["run", "--help"], "Examples:"),
+    ] {
+        let o = conform("info", &args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", text(&o));
+        assert!(text(&o).contains(needle), "{args:?}: {}", text(&o));
+    }
+}
