@@ -40,8 +40,8 @@ pub enum Command {
     List(Paths),
     /// Validate scenario files without running them; every problem is reported with
     /// file:line:column. Exit 2 if any.
-    #[command(after_help = "Example:\n  conform check scenarios/ my-scenario.yaml")]
-    Check(Paths),
+    #[command(after_help = "Example:\n  conform check scenarios/ my-scenario.yaml --var reply=OK")]
+    Check(CheckArgs),
     /// Run scenarios and judge them.
     #[command(after_help = EXAMPLES_RUN)]
     Run(RunArgs),
@@ -62,6 +62,15 @@ pub enum Command {
 pub struct Paths {
     /// Scenario files or folders (searched for *.yaml).
     pub paths: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Scenario files or folders (searched for *.yaml).
+    pub paths: Vec<PathBuf>,
+    /// A variable the scenarios may use, as `conform run` would be given it (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -105,11 +114,16 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
 
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
+    // Like any Unix tool, end quietly when the reader of our output goes away (`| head`).
+    // Safety: restoring the default disposition of one signal at start-up.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match cli.command {
         Command::Worker => run::worker::main(),
         Command::List(p) => list(&p.paths),
-        Command::Check(p) => check(&p.paths),
+        Command::Check(a) => check(&a.paths, &a.vars.iter().cloned().collect()),
         Command::Run(args) => run_cmd(args),
         Command::Claims(p) => claims(&p.paths),
         Command::Subjects => subjects(),
@@ -171,9 +185,18 @@ fn list(paths: &[PathBuf]) -> i32 {
     0
 }
 
-fn check(paths: &[PathBuf]) -> i32 {
-    match load_or_report(paths, &Catalogue::builtin(), &BTreeSet::new()) {
+fn check(paths: &[PathBuf], vars: &BTreeMap<String, String>) -> i32 {
+    match load_or_report(
+        paths,
+        &Catalogue::builtin(),
+        &vars.keys().cloned().collect(),
+    ) {
         Some(l) => {
+            let scenarios: Vec<Arc<Loaded>> = l.iter().cloned().map(Arc::new).collect();
+            if let Err(e) = plan::plan(&scenarios, &Subjects::Suite, vars) {
+                eprintln!("error: {e}");
+                return 2;
+            }
             println!("{} scenarios, no errors", l.len());
             0
         }
@@ -193,7 +216,7 @@ fn run_cmd(args: RunArgs) -> i32 {
         .subject
         .clone()
         .map_or(Subjects::Suite, Subjects::Named);
-    let mut trials = match plan::plan(&scenarios, &subjects) {
+    let mut trials = match plan::plan(&scenarios, &subjects, &vars) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");

@@ -15,7 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::load::model::scalar_text;
 
 /// A way to compare observed bytes with what was expected.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Matcher {
     /// Exactly this text.
@@ -25,17 +25,45 @@ pub enum Matcher {
     /// Contains this text.
     Contains(String),
     /// Matches this regular expression; named groups `(?P<name>...)` become captures.
-    Regex(
-        #[serde(with = "regex_text")]
-        #[schemars(with = "String")]
-        Regex,
-    ),
+    Regex(#[serde(with = "regex_text")] Regex),
     /// Exactly these bytes, written as hex (`"4f4b0a"`).
     Hex(String),
     /// Any one of these matchers.
     AnyOf(Vec<Matcher>),
     /// The lines of the text, in any order, are matched one to one by these matchers.
     Lines(Vec<Matcher>),
+}
+
+impl JsonSchema for Matcher {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Matcher".into()
+    }
+
+    /// A plain scalar (exact text), or a map with exactly one of the matcher keys.
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let nested = generator.subschema_for::<Vec<Matcher>>();
+        schemars::json_schema!({
+            "description": "what observed bytes must match: a text (exact), or a map with one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`",
+            "anyOf": [
+                { "type": ["string", "number", "boolean"] },
+                {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "minProperties": 1,
+                    "maxProperties": 1,
+                    "properties": {
+                        "exact": { "type": ["string", "number", "boolean"] },
+                        "trimmed": { "type": ["string", "number", "boolean"] },
+                        "contains": { "type": ["string", "number", "boolean"] },
+                        "regex": { "type": "string" },
+                        "hex": { "type": "string" },
+                        "any_of": nested,
+                        "lines": nested
+                    }
+                }
+            ]
+        })
+    }
 }
 
 /// The result of matching: whether it matched, and the captures of regexes.

@@ -1,6 +1,7 @@
 //! Plan: which (scenario × subject × explorer) trials to run, in a deterministic order, and
 //! what each must show: a reference must pass, a mutant must be caught with its class.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -8,9 +9,9 @@ use std::sync::Arc;
 use conform_impls::registry::{self, Role};
 use serde::Serialize;
 
-use crate::judge::class::{FailureClass, Outcome};
+use crate::judge::class::{FailureClass, Level, Outcome};
 use crate::judge::Verdict;
-use crate::load::model::Explorer;
+use crate::load::model::{Explorer, Scenario};
 use crate::load::Loaded;
 
 /// One trial: a scenario run against one subject under one explorer.
@@ -66,8 +67,22 @@ pub enum Subjects {
     Named(String),
 }
 
-/// Plans the trials for `scenarios`, in file order, then subject order.
-pub fn plan(scenarios: &[Arc<Loaded>], subjects: &Subjects) -> Result<Vec<Trial>, String> {
+/// Plans the trials for `scenarios`, in file order, then subject order. `vars` are the
+/// `--var` values: levels they set are checked here.
+pub fn plan(
+    scenarios: &[Arc<Loaded>],
+    subjects: &Subjects,
+    vars: &BTreeMap<String, String>,
+) -> Result<Vec<Trial>, String> {
+    for loaded in scenarios {
+        check_levels(&loaded.scenario, vars).map_err(|e| {
+            format!(
+                "{}: scenario `{}`: {e}",
+                loaded.file.display(),
+                loaded.scenario.id
+            )
+        })?;
+    }
     let mut trials = Vec::new();
     if let Subjects::Named(name) = subjects {
         registry::find(name).ok_or_else(|| {
@@ -80,6 +95,9 @@ pub fn plan(scenarios: &[Arc<Loaded>], subjects: &Subjects) -> Result<Vec<Trial>
     }
     for loaded in scenarios {
         let s = &loaded.scenario;
+        if s.subject.program.is_some() {
+            continue; // program subjects are planned by the program runner (not in this build)
+        }
         let mut add = |subject: &str, expect: Expectation| {
             for &explorer in &s.explore {
                 trials.push(Trial {
@@ -113,4 +131,29 @@ pub fn plan(scenarios: &[Arc<Loaded>], subjects: &Subjects) -> Result<Vec<Trial>
         }
     }
     Ok(trials)
+}
+
+/// Every level of a scenario, with its variables and `vars` filled in, is a level.
+fn check_levels(s: &Scenario, vars: &BTreeMap<String, String>) -> Result<(), String> {
+    let mut all = s.vars.clone();
+    all.extend(vars.clone());
+    let all = crate::load::vars::resolve(&all).map_err(|(_, e)| e)?;
+    let steps = s
+        .actors
+        .values()
+        .flatten()
+        .filter_map(|st| st.expect.as_ref()?.level.as_ref());
+    let program_steps = s.steps.iter().filter_map(|st| st.level.as_ref());
+    let asserts = s.asserts.iter().filter_map(|a| a.level.as_ref());
+    for text in s
+        .level
+        .iter()
+        .chain(steps)
+        .chain(program_steps)
+        .chain(asserts)
+    {
+        let filled = crate::load::vars::fill(&text.0, &|n| all.get(n).cloned());
+        Level::from_str(&filled).map_err(|e| format!("level `{}`: {e}", text.0))?;
+    }
+    Ok(())
 }

@@ -56,7 +56,7 @@ fn main() {
 
 /// One trial per planned (scenario × subject × explorer).
 fn scenario_trials(loaded: &[Arc<Loaded>]) -> Vec<Trial> {
-    let planned = match plan::plan(loaded, &Subjects::Suite) {
+    let planned = match plan::plan(loaded, &Subjects::Suite, &Default::default()) {
         Ok(p) => p,
         Err(e) => return vec![Trial::test("scenarios/plan", move || Err(e.into()))],
     };
@@ -196,7 +196,11 @@ fn containment_trials() -> Vec<Trial> {
             let loaded = load::load(&[file], &Catalogue::builtin(), &BTreeSet::new())
                 .map_err(|e| e[0].headline())?;
             let loaded: Vec<Arc<Loaded>> = loaded.into_iter().map(Arc::new).collect();
-            let trials = plan::plan(&loaded, &Subjects::Named(subject.into()))?;
+            let trials = plan::plan(
+                &loaded,
+                &Subjects::Named(subject.into()),
+                &Default::default(),
+            )?;
             let r = run::run_trial(&trials[0], &context());
             if r.verdict.outcome != Outcome::Error || r.verdict.class != Some(class) {
                 return Err(format!(

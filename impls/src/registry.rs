@@ -108,6 +108,34 @@ static SUBJECTS: &[Subject] = &[
         &[catch("queue.get-timeout-empty", "timeout-late")],
     ),
     mutant(
+        "mutant:queue-close-forgets-waiters",
+        "close() wakes nobody: a getter already waiting sleeps forever",
+        &[catch("queue.close-wakes-getter", "never-returned")],
+    ),
+    mutant(
+        "mutant:queue-close-drops-items",
+        "close() throws away the items still queued",
+        &[catch("queue.close-drains", "unexpected-error")],
+    ),
+    mutant(
+        "mutant:queue-put-never-waits",
+        "put on a full queue fails at once, whatever block and timeout say",
+        &[
+            catch("queue.put-blocks-until-get", "unexpected-error"),
+            catch("queue.put-timeout-full", "timeout-early"),
+        ],
+    ),
+    mutant(
+        "mutant:queue-maxsize-zero-is-full",
+        "maxsize 0 is taken literally: the queue is always full",
+        &[catch("queue.unbounded", "unexpected-error")],
+    ),
+    mutant(
+        "mutant:queue-racy-put",
+        "put appends to a copy outside the lock and writes it back: racing puts and gets lose items",
+        &[catch("queue.soak", "lost-item")],
+    ),
+    mutant(
         "mutant:queue-nonblocking-get-waits",
         "get(block=False) on an empty queue waits a second before failing",
         &[catch("queue.get-nonblocking-empty", "blocked")],
@@ -139,7 +167,10 @@ pub fn find(name: &str) -> Option<&'static Subject> {
 }
 
 /// Builds the queue subject called `name` with the given `maxsize`.
-pub fn make_queue<T: Send + 'static>(name: &str, maxsize: usize) -> Option<Arc<dyn Queue<T>>> {
+pub fn make_queue<T: Send + Clone + 'static>(
+    name: &str,
+    maxsize: usize,
+) -> Option<Arc<dyn Queue<T>>> {
     let bug = |bug| -> Arc<dyn Queue<T>> { Arc::new(MutantQueue::new(maxsize, bug)) };
     Some(match name {
         "ref" => Arc::new(RefQueue::new(maxsize)),
@@ -149,6 +180,11 @@ pub fn make_queue<T: Send + 'static>(name: &str, maxsize: usize) -> Option<Arc<d
         "mutant:queue-get-timeout-early" => bug(QueueBug::GetTimeoutEarly),
         "mutant:queue-get-timeout-never" => bug(QueueBug::GetTimeoutNever),
         "mutant:queue-nonblocking-get-waits" => bug(QueueBug::NonBlockingGetWaits),
+        "mutant:queue-close-forgets-waiters" => bug(QueueBug::CloseForgetsWaiters),
+        "mutant:queue-close-drops-items" => bug(QueueBug::CloseDropsItems),
+        "mutant:queue-put-never-waits" => bug(QueueBug::PutNeverWaits),
+        "mutant:queue-maxsize-zero-is-full" => bug(QueueBug::MaxsizeZeroIsFull),
+        "mutant:queue-racy-put" => bug(QueueBug::RacyPut),
         "fixture:queue-panics" => Arc::new(BadQueue(Misbehaviour::Panics)),
         "fixture:queue-hangs" => Arc::new(BadQueue(Misbehaviour::Hangs)),
         _ => return None,

@@ -93,7 +93,7 @@ impl fmt::Display for Outcome {
 
 macro_rules! classes {
     ($($variant:ident = $name:literal : $about:literal,)*) => {
-        /// Why a check failed, in the words a student can look up (`conform explain CLASS`).
+        /// Why a check failed, in words a student can look up in docs/failure-classes.md.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
         #[serde(rename_all = "kebab-case")]
         pub enum FailureClass { $($variant,)* }

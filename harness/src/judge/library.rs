@@ -25,6 +25,17 @@ pub struct Judge<'a> {
     pub evidence: &'a Evidence,
 }
 
+/// One run of a step, as the checks name and judge it.
+#[derive(Clone, Copy)]
+struct StepRun<'a> {
+    name: &'a str,
+    actor: &'a str,
+    round: u32,
+    expect: &'a Expect,
+    /// The call must not wait at all (a never-released call is `blocked`, not a lost wakeup).
+    nonblocking: bool,
+}
+
 /// How one run of a step ended.
 enum End<'a> {
     Returned(&'a Option<String>),
@@ -57,7 +68,7 @@ impl Judge<'_> {
         let text = own
             .or(self.scenario.level.as_ref())
             .map(|t| vars::fill(&t.0, &|n| self.vars.get(n).cloned()));
-        // Levels were checked on load; one set through `--var` is checked when planning.
+        // Levels were checked on load, and with `--var` values when planning.
         text.and_then(|t| Level::from_str(&t).ok())
             .unwrap_or(Level::Must)
     }
@@ -68,6 +79,10 @@ impl Judge<'_> {
         let level = self.level(expect.level.as_ref());
         let kind = step.kinds().first().copied().unwrap_or("?");
         let rounds = step.repeat.unwrap_or(1);
+        // A call that must not wait at all; one that waits and is never released lost a wakeup.
+        let nonblocking = step.get.as_ref().is_some_and(|g| !g.block)
+            || step.put.as_ref().is_some_and(|p| !p.block)
+            || !matches!(kind, "get" | "put");
         let mut failed = Vec::new();
         let mut ran = 0;
         for round in 0..rounds {
@@ -81,7 +96,17 @@ impl Judge<'_> {
             } else {
                 format!("{actor} step {} {kind}", index + 1)
             };
-            for mut c in self.step_checks(&name, actor, round, expect, call, end) {
+            for mut c in self.step_checks(
+                &StepRun {
+                    name: &name,
+                    actor,
+                    round,
+                    expect,
+                    nonblocking,
+                },
+                call,
+                end,
+            ) {
                 c.level = level;
                 if !c.passed {
                     failed.push(c);
@@ -135,15 +160,14 @@ impl Judge<'_> {
         Some((call, end))
     }
 
-    fn step_checks(
-        &self,
-        name: &str,
-        actor: &str,
-        round: u32,
-        expect: &Expect,
-        call: &Event,
-        end: Option<(End, u64)>,
-    ) -> Vec<Check> {
+    fn step_checks(&self, run: &StepRun, call: &Event, end: Option<(End, u64)>) -> Vec<Check> {
+        let StepRun {
+            name,
+            actor,
+            round,
+            expect,
+            nonblocking,
+        } = *run;
         let check = |aspect: &str,
                      passed: bool,
                      class: FailureClass,
@@ -166,7 +190,7 @@ impl Judge<'_> {
         if let End::Abandoned = end {
             let class = if expect.after.is_some() {
                 FailureClass::TimeoutLate
-            } else if expect.within.is_some() && expect.not_before.is_none() {
+            } else if nonblocking {
                 FailureClass::Blocked
             } else {
                 FailureClass::NeverReturned
@@ -261,7 +285,17 @@ impl Judge<'_> {
             ));
         }
         if let Some(label) = &expect.not_before {
-            if let Some(release) = self.label_call(label) {
+            let release = self.label_call(label);
+            if release.is_none() {
+                out.push(check(
+                    "blocked until released",
+                    false,
+                    FailureClass::HarnessError,
+                    format!("`{label}` to run, to judge when this call may return"),
+                    format!("`{label}` never ran"),
+                ));
+            }
+            if let Some(release) = release {
                 let ok = end_at >= release;
                 let observed = if ok {
                     format!(
@@ -304,6 +338,15 @@ impl Judge<'_> {
             .map(|e| e.at_us)
     }
 
+    /// Whether step `index` of `actor` is a `get` (only gets take items out).
+    fn is_get(&self, actor: &str, index: usize) -> bool {
+        self.scenario
+            .actors
+            .get(actor)
+            .and_then(|s| s.get(index))
+            .is_some_and(|s| s.get.is_some())
+    }
+
     /// Every item the `from` actors put was got exactly once by the `by` actors.
     fn got_all(&self, g: &GotAll, level: Level) -> Check {
         let mut balance: BTreeMap<&str, i64> = BTreeMap::new();
@@ -322,7 +365,9 @@ impl Judge<'_> {
                         *balance.entry(item).or_default() += 1;
                     }
                 }
-                EventKind::Returned { value: Some(v), .. } if g.by.contains(&e.actor) => {
+                EventKind::Returned { at, value: Some(v) }
+                    if g.by.contains(&e.actor) && self.is_get(&e.actor, at.step) =>
+                {
                     *balance.entry(v.as_str()).or_default() -= 1;
                 }
                 _ => {}

@@ -41,6 +41,9 @@ pub fn parse(text: &str) -> Result<Dur, String> {
             "bad duration `{text}` (space before the unit): expected {EXPECTED}"
         )),
         _ if number.is_empty() => Err(format!("bad duration `{text}`: expected {EXPECTED}")),
+        (Some(_), None) if unit.is_empty() => Err(format!(
+            "bad duration `{text}` (no unit): expected a unit, e.g. `{text}ms` or `{text}s`"
+        )),
         (_, None) => Err(format!(
             "bad duration `{text}` (unknown unit `{unit}`): expected {EXPECTED}"
         )),
@@ -114,7 +117,7 @@ mod tests {
     #[rstest]
     #[case("200 ms", "space before the unit")]
     #[case("-1s", "negative")]
-    #[case("200", "unknown unit ``")]
+    #[case("200", "(no unit)")]
     #[case("fast", "bad duration")]
     #[case("10h", "unknown unit `h`")]
     #[case("100000m", "longer than a day")]

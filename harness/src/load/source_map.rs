@@ -18,6 +18,9 @@ pub struct SourceMap {
     pub scalars: Vec<(usize, String)>,
     /// The offsets of the scalars that are quoted (their text starts one byte later).
     pub quoted: std::collections::HashSet<usize>,
+    /// The offsets of values no `{variable}` is filled into (regexes, titles, descriptions),
+    /// so braces there mean what they say.
+    pub verbatim: std::collections::HashSet<usize>,
 }
 
 impl SourceMap {
@@ -108,9 +111,16 @@ impl MarkedEventReceiver for Builder {
             }
             Event::Scalar(value, style, ..) => {
                 let path = self.next_value_path();
-                self.map.values.insert(path, at);
+                self.map.values.insert(path.clone(), at);
                 if quoted(style) {
                     self.map.quoted.insert(at);
+                }
+                if path.ends_with(".regex")
+                    || path == "regex"
+                    || path == "title"
+                    || path == "description"
+                {
+                    self.map.verbatim.insert(at);
                 }
                 self.map.scalars.push((at, value));
             }

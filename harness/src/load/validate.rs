@@ -148,6 +148,13 @@ fn check_header(c: &mut Checker, s: &Scenario) {
     if let Some(level) = &s.level {
         check_level(c, "level", &level.0);
     }
+    if s.explore.is_empty() {
+        c.at(
+            "explore",
+            "no explorer: the scenario would never run",
+            Some("remove `explore` (the default is `[threads]`) or name one".into()),
+        );
+    }
     let mut seen = BTreeSet::new();
     for (i, e) in s.explore.iter().enumerate() {
         if !seen.insert(e) {
@@ -446,6 +453,13 @@ fn check_step(c: &mut Checker, path: &str, step: &Step, labels: &BTreeMap<&str, 
             );
         }
     }
+    if kind == "sleep" && step.label.is_some() {
+        c.at_key(
+            format!("{path}.label"),
+            "a `sleep` cannot be labelled: `not_before` waits for a call to start",
+            Some("label the call after the sleep".into()),
+        );
+    }
     if step.repeat == Some(0) {
         c.at(
             format!("{path}.repeat"),
@@ -505,6 +519,13 @@ fn check_expect(
                 None,
             );
         }
+    }
+    if e.class.is_some() && e.value.is_none() {
+        c.at_key(
+            format!("{path}.class"),
+            "`class` names the failure class of a wrong `value`; this expect has no `value`",
+            None,
+        );
     }
     if let Some(l) = &e.not_before {
         if !labels.contains_key(l.as_str()) {
@@ -594,7 +615,11 @@ fn check_asserts(c: &mut Checker, s: &Scenario) {
 /// name; variables that refer to each other must not form a cycle.
 fn check_variables(s: &Scenario, map: &SourceMap, given: &BTreeSet<String>) -> Vec<Located> {
     let mut out = Vec::new();
-    for (at, text) in &map.scalars {
+    for (at, text) in map
+        .scalars
+        .iter()
+        .filter(|(at, _)| !map.verbatim.contains(at))
+    {
         for (offset, name) in vars::placeholders(text) {
             if s.vars.contains_key(name) || given.contains(name) || vars::is_runtime(name) {
                 continue;

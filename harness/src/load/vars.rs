@@ -115,10 +115,11 @@ pub fn resolve(
 /// Fills a step's text for one actor and round: variables, `{actor}` and `{i}`; then `{{`
 /// and `}}` become literal braces.
 pub fn fill_step(text: &str, vars: &BTreeMap<String, String>, actor: &str, round: u32) -> String {
-    fill(text, &|name| match name {
+    let with_vars = fill(text, &|name| vars.get(name).cloned());
+    fill(&with_vars, &|name| match name {
         "actor" => Some(actor.to_owned()),
         "i" => Some(round.to_string()),
-        _ => vars.get(name).cloned(),
+        _ => None,
     })
     .replace("{{", "{")
     .replace("}}", "}")

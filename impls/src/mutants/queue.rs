@@ -22,13 +22,42 @@ pub enum QueueBug {
     GetTimeoutNever,
     /// `get(block=False)` waits a while before saying Empty.
     NonBlockingGetWaits,
+    /// `close()` sets the flag but wakes nobody: a getter already waiting sleeps forever.
+    CloseForgetsWaiters,
+    /// `close()` throws away the items still in the queue.
+    CloseDropsItems,
+    /// `put` on a full queue fails with Full at once, whatever `block` and `timeout` say.
+    PutNeverWaits,
+    /// `maxsize` 0 is taken literally: the queue is always full.
+    MaxsizeZeroIsFull,
+    /// `put` copies the items, appends outside the lock and writes the copy back: racing
+    /// puts and gets overwrite each other (lost and duplicated items).
+    RacyPut,
 }
 
 pub struct MutantQueue<T> {
     bug: QueueBug,
     maxsize: usize,
-    items: Mutex<VecDeque<T>>,
+    items: Mutex<State<T>>,
     changed: Condvar,
+}
+
+struct State<T> {
+    items: VecDeque<T>,
+    closed: bool,
+}
+
+impl<T> std::ops::Deref for State<T> {
+    type Target = VecDeque<T>;
+    fn deref(&self) -> &VecDeque<T> {
+        &self.items
+    }
+}
+
+impl<T> std::ops::DerefMut for State<T> {
+    fn deref_mut(&mut self) -> &mut VecDeque<T> {
+        &mut self.items
+    }
 }
 
 impl<T> MutantQueue<T> {
@@ -36,7 +65,10 @@ impl<T> MutantQueue<T> {
         Self {
             bug,
             maxsize,
-            items: Mutex::new(VecDeque::new()),
+            items: Mutex::new(State {
+                items: VecDeque::new(),
+                closed: false,
+            }),
             changed: Condvar::new(),
         }
     }
@@ -46,19 +78,27 @@ impl<T> MutantQueue<T> {
     }
 
     fn is_full(&self, items: &VecDeque<T>) -> bool {
+        // BUG(MaxsizeZeroIsFull): the `maxsize > 0` test is missing.
+        let bounded = self.maxsize > 0 || self.has_bug(QueueBug::MaxsizeZeroIsFull);
         // BUG(IgnoresMaxsize)
-        !self.has_bug(QueueBug::IgnoresMaxsize) && self.maxsize > 0 && items.len() >= self.maxsize
+        !self.has_bug(QueueBug::IgnoresMaxsize) && bounded && items.len() >= self.maxsize
     }
 }
 
-impl<T: Send> Queue<T> for MutantQueue<T> {
+impl<T: Send + Clone> Queue<T> for MutantQueue<T> {
     fn put(&self, item: T, wait: Wait) -> Result<(), PutError> {
         let mut items = self.items.lock();
+        // BUG(PutNeverWaits)
+        let wait = if self.has_bug(QueueBug::PutNeverWaits) {
+            Wait::No
+        } else {
+            wait
+        };
         let deadline = match wait {
             Wait::For(t) => Some(deadline_after(t)),
             _ => None,
         };
-        while self.is_full(&items) {
+        while self.is_full(&items) && !items.closed {
             match (wait, deadline) {
                 (Wait::No, _) => return Err(PutError::Full),
                 (_, Some(d)) => {
@@ -70,6 +110,20 @@ impl<T: Send> Queue<T> for MutantQueue<T> {
                 }
                 (_, None) => items = self.changed.wait(items),
             }
+        }
+        if items.closed {
+            return Err(PutError::Closed);
+        }
+        if self.has_bug(QueueBug::RacyPut) {
+            // BUG(RacyPut): read, let go of the lock, modify, write back.
+            let mut copy = items.items.clone();
+            drop(items);
+            std::thread::yield_now();
+            copy.push_back(item);
+            items = self.items.lock();
+            items.items = copy;
+            self.changed.notify_all();
+            return Ok(());
         }
         items.push_back(item);
         // BUG(LostWakeup): the notify is skipped.
@@ -96,7 +150,7 @@ impl<T: Send> Queue<T> for MutantQueue<T> {
             Wait::For(t) => Some(deadline_after(t)),
             _ => None,
         };
-        while items.is_empty() {
+        while items.is_empty() && !items.closed {
             match (wait, deadline) {
                 (Wait::No, _) => return Err(GetError::Empty),
                 (_, Some(d)) => {
@@ -116,7 +170,7 @@ impl<T: Send> Queue<T> for MutantQueue<T> {
             items.pop_front()
         };
         self.changed.notify_all();
-        item.ok_or(GetError::Empty)
+        item.ok_or(GetError::Closed)
     }
 
     fn qsize(&self) -> usize {
@@ -132,7 +186,16 @@ impl<T: Send> Queue<T> for MutantQueue<T> {
     }
 
     fn close(&self) {
-        // Closing is not what these mutants are about: they leave it a no-op but wake waiters.
-        self.changed.notify_all();
+        let mut state = self.items.lock();
+        state.closed = true;
+        // BUG(CloseDropsItems)
+        if self.has_bug(QueueBug::CloseDropsItems) {
+            state.items.clear();
+        }
+        drop(state);
+        // BUG(CloseForgetsWaiters)
+        if !self.has_bug(QueueBug::CloseForgetsWaiters) {
+            self.changed.notify_all();
+        }
     }
 }

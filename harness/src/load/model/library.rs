@@ -17,8 +17,12 @@ pub struct Step {
     /// Queue: `put(item, block, timeout)`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub put: Option<PutOp>,
-    /// Queue: `get(block, timeout)`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Queue: `get(block, timeout)`; `get:` alone is a blocking get.
+    #[serde(
+        default,
+        deserialize_with = "present_or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub get: Option<GetOp>,
     /// Queue: `qsize()`.
     #[serde(
@@ -66,6 +70,13 @@ pub struct Step {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoArgs {}
+
+/// Like [`present`], for operations whose arguments all have defaults (`get:`).
+fn present_or_default<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    Option::<T>::deserialize(d).map(|v| Some(v.unwrap_or_default()))
+}
 
 /// Deserialises a present key as `Some` even when its value is empty (`qsize:`).
 pub(super) fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NoArgs>, D::Error> {

@@ -202,7 +202,17 @@ pub struct ZombieAssert {
 /// A string that may hold `{variables}`; numbers and booleans are taken as their text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(transparent)]
-pub struct Text(pub String);
+pub struct Text(#[schemars(with = "TextSchema")] pub String);
+
+/// How [`Text`] looks in the JSON Schema: any scalar.
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+#[allow(dead_code)]
+enum TextSchema {
+    String(String),
+    Number(f64),
+    Bool(bool),
+}
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
