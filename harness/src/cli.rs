@@ -53,9 +53,25 @@ pub enum Command {
     /// Print the JSON Schema of scenario files (point your editor at it).
     #[command(after_help = "Example:\n  conform schema > scenario.schema.json")]
     Schema,
+    /// Run a reference program (the programs scenarios name as `{ref:NAME}`).
+    #[command(after_help = "Example:\n  conform ref --list")]
+    Ref(RefArgs),
     /// Internal: run one trial in a child process (the runner starts it).
     #[command(name = "__worker", hide = true)]
     Worker,
+    /// Internal: isolate, start and reap one program (the runner starts it).
+    #[command(name = "__supervise", hide = true)]
+    Supervise { spec: String },
+}
+
+#[derive(Args, Debug)]
+pub struct RefArgs {
+    /// List the reference programs.
+    #[arg(long)]
+    pub list: bool,
+    /// The program's name, then its arguments.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
 }
 
 #[derive(Args, Debug)]
@@ -86,8 +102,16 @@ pub struct RunArgs {
     pub paths: Vec<PathBuf>,
     /// Judge this library subject (`ref`, `mutant:NAME`; see `conform subjects`) instead of
     /// the suite's references and mutants.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", conflicts_with = "target")]
     pub subject: Option<String>,
+    /// Judge this program against every program scenario: `--target 'python3 server.py'`.
+    /// Placeholders: {port} (also $PORT), {dir}, {host}, {ref:NAME}.
+    #[arg(long, value_name = "CMD")]
+    pub target: Option<String>,
+    /// Run programs without their own network namespace (a free port is passed as {port}
+    /// and $PORT instead; hard-coded ports may then collide).
+    #[arg(long)]
+    pub no_namespaces: bool,
     /// Set a variable for every scenario: `--var reply=OK` (repeatable).
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
@@ -122,6 +146,8 @@ pub fn main() -> i32 {
     let cli = Cli::parse();
     match cli.command {
         Command::Worker => run::worker::main(),
+        Command::Supervise { spec } => crate::subject::supervisor::main(&spec),
+        Command::Ref(r) => reference_program(&r),
         Command::List(p) => list(&p.paths),
         Command::Check(a) => check(&a.paths, &a.vars.iter().cloned().collect()),
         Command::Run(args) => run_cmd(args),
@@ -212,10 +238,17 @@ fn run_cmd(args: RunArgs) -> i32 {
         return 2;
     };
     let scenarios: Vec<Arc<Loaded>> = loaded.into_iter().map(Arc::new).collect();
-    let subjects = args
-        .subject
-        .clone()
-        .map_or(Subjects::Suite, Subjects::Named);
+    let subjects = match (&args.subject, &args.target) {
+        (Some(s), _) => Subjects::Named(s.clone()),
+        (_, Some(t)) => {
+            if shlex::split(t).is_none_or(|w| w.is_empty()) {
+                eprintln!("error: cannot split the target command line `{t}` (empty, or unbalanced quotes)");
+                return 2;
+            }
+            Subjects::Target(t.clone())
+        }
+        _ => Subjects::Suite,
+    };
     let mut trials = match plan::plan(&scenarios, &subjects, &vars) {
         Ok(t) => t,
         Err(e) => {
@@ -237,10 +270,11 @@ fn run_cmd(args: RunArgs) -> i32 {
             return 2;
         }
     };
-    let ctx = Context {
-        exe,
-        vars: vars.clone(),
-    };
+    if args.no_namespaces {
+        // Read by every supervisor this run starts.
+        std::env::set_var("CONFORM_NO_NAMESPACES", "1");
+    }
+    let ctx = Context::new(exe, vars.clone());
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
@@ -350,4 +384,22 @@ fn subjects() -> i32 {
         }
     }
     0
+}
+
+fn reference_program(r: &RefArgs) -> i32 {
+    let programs = conform_impls::programs::all();
+    if r.list || r.args.is_empty() {
+        for p in programs {
+            println!("{:<24} {}", p.name, p.about);
+        }
+        return if r.list { 0 } else { 2 };
+    }
+    let (name, args) = r.args.split_first().expect("checked non-empty");
+    match programs.iter().find(|p| p.name == name) {
+        Some(p) => (p.main)(args),
+        None => {
+            eprintln!("error: no reference program `{name}` (see `conform ref --list`)");
+            2
+        }
+    }
 }

@@ -53,6 +53,27 @@ pub enum EventKind {
     Finished,
     /// Free text from the harness (e.g. why a worker was killed).
     Note { text: String },
+    /// A line the program printed (`stream` is `stdout` or `stderr`).
+    Output { stream: String, text: String },
+    /// Bytes on the wire between the harness (`actor` is the client's name) and the program.
+    Wire {
+        sent: bool,
+        data: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ended: Option<String>,
+    },
+    /// A process of the program's tree was reaped.
+    Reaped { pid: i32, exit: String },
+    /// A program step finished: what it expected and what it saw.
+    StepDone {
+        step: usize,
+        what: String,
+        ok: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        class: Option<crate::judge::class::FailureClass>,
+        expected: String,
+        observed: String,
+    },
 }
 
 /// A measurement of the subject at a moment (filled by program observers).

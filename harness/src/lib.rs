@@ -5,10 +5,13 @@
 
 pub mod catalogue;
 pub mod cli;
+pub mod drive;
 pub mod evidence;
 pub mod judge;
 pub mod load;
 pub mod matcher;
+pub mod observe;
 pub mod plan;
 pub mod report;
 pub mod run;
+pub mod subject;

@@ -25,6 +25,8 @@ pub struct Trial {
     pub expect: Expectation,
     /// Slow trials run only in the full tier.
     pub slow: bool,
+    /// Program scenarios: the command line to run instead of the scenario's own.
+    pub program: Option<String>,
 }
 
 /// What a trial must show to count as good.
@@ -65,6 +67,8 @@ pub enum Subjects {
     Suite,
     /// One named library subject, judged plainly against every scenario of its contract.
     Named(String),
+    /// A program (`--target CMD`), judged against every program scenario.
+    Target(String),
 }
 
 /// Plans the trials for `scenarios`, in file order, then subject order. `vars` are the
@@ -94,43 +98,97 @@ pub fn plan(
         })?;
     }
     for loaded in scenarios {
-        let s = &loaded.scenario;
-        if s.subject.program.is_some() {
-            continue; // program subjects are planned by the program runner (not in this build)
+        if loaded.scenario.subject.program.is_some() {
+            plan_program(loaded, subjects, &mut trials)?;
+        } else {
+            plan_library(loaded, subjects, &mut trials)?;
         }
-        let mut add = |subject: &str, expect: Expectation| {
-            for &explorer in &s.explore {
-                trials.push(Trial {
-                    name: format!("{}/{}::{subject}::{explorer}", loaded.family, s.id),
-                    scenario: loaded.clone(),
-                    subject: subject.to_owned(),
-                    explorer,
-                    expect,
-                    slow: s.slow,
-                });
-            }
-        };
-        match subjects {
-            Subjects::Named(name) => add(name, Expectation::Pass),
-            Subjects::Suite => {
-                for subject in registry::subjects() {
-                    match subject.role {
-                        Role::Reference => add(subject.name, Expectation::Pass),
-                        Role::Mutant => {
-                            for c in subject.caught_by.iter().filter(|c| c.scenario == s.id) {
-                                let class = FailureClass::from_str(c.class).map_err(|e| {
-                                    format!("registry: mutant {}: {e}", subject.name)
-                                })?;
-                                add(subject.name, Expectation::Caught(class));
-                            }
+    }
+    Ok(trials)
+}
+
+fn class_of(subject: &str, class: &str) -> Result<FailureClass, String> {
+    FailureClass::from_str(class).map_err(|e| format!("registry: mutant {subject}: {e}"))
+}
+
+fn plan_library(
+    loaded: &Arc<Loaded>,
+    subjects: &Subjects,
+    trials: &mut Vec<Trial>,
+) -> Result<(), String> {
+    let s = &loaded.scenario;
+    let mut add = |subject: &str, expect: Expectation| {
+        for &explorer in &s.explore {
+            trials.push(Trial {
+                name: format!("{}/{}::{subject}::{explorer}", loaded.family, s.id),
+                scenario: loaded.clone(),
+                subject: subject.to_owned(),
+                explorer,
+                expect,
+                slow: s.slow,
+                program: None,
+            });
+        }
+    };
+    match subjects {
+        Subjects::Target(_) => {}
+        Subjects::Named(name) => add(name, Expectation::Pass),
+        Subjects::Suite => {
+            for subject in registry::subjects() {
+                match subject.role {
+                    Role::Reference => add(subject.name, Expectation::Pass),
+                    Role::Mutant => {
+                        for c in subject.caught_by.iter().filter(|c| c.scenario == s.id) {
+                            add(
+                                subject.name,
+                                Expectation::Caught(class_of(subject.name, c.class)?),
+                            );
                         }
-                        Role::Fixture => {}
                     }
+                    Role::Fixture => {}
                 }
             }
         }
     }
-    Ok(trials)
+    Ok(())
+}
+
+/// A program scenario runs its own program (which must pass) and every program mutant that
+/// must be caught by it; or, with `--target`, the target only.
+fn plan_program(
+    loaded: &Arc<Loaded>,
+    subjects: &Subjects,
+    trials: &mut Vec<Trial>,
+) -> Result<(), String> {
+    let s = &loaded.scenario;
+    let mut add = |subject: &str, program: Option<String>, expect: Expectation| {
+        trials.push(Trial {
+            name: format!("{}/{}::{subject}", loaded.family, s.id),
+            scenario: loaded.clone(),
+            subject: subject.to_owned(),
+            explorer: Explorer::Threads,
+            expect,
+            slow: s.slow,
+            program,
+        });
+    };
+    match subjects {
+        Subjects::Named(_) => {}
+        Subjects::Target(cmd) => add("target", Some(cmd.clone()), Expectation::Pass),
+        Subjects::Suite => {
+            add("program", None, Expectation::Pass);
+            for m in registry::program_mutants() {
+                for c in m.caught_by.iter().filter(|c| c.scenario == s.id) {
+                    add(
+                        m.name,
+                        Some(m.command.to_owned()),
+                        Expectation::Caught(class_of(m.name, c.class)?),
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Every level of a scenario, with its variables and `vars` filled in, is a level.

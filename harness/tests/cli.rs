@@ -195,3 +195,106 @@ fn informational_commands_work() {
         assert!(text(&o).contains(needle), "{args:?}: {}", text(&o));
     }
 }
+
+#[test]
+fn a_fork_bomb_is_contained_and_nothing_survives() {
+    let mark = "fork-bomb";
+    let child = Command::new(env!("CARGO_BIN_EXE_conform"))
+        .args(["run", "harness/tests/data/programs/fork-bomb.yaml"])
+        .current_dir(root())
+        .env("CONFORM_TEST_MARK", mark)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("conform starts");
+    // The run's cgroups are named after the conform process.
+    let ours = format!("conform-{}-", child.id());
+    let o = child.wait_with_output().unwrap();
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(
+        survivors(mark).is_empty(),
+        "left behind: {:?}",
+        survivors(mark)
+    );
+    let cgroups: Vec<_> = std::fs::read_dir("/sys/fs/cgroup/pids")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&ours))
+        .collect();
+    assert!(cgroups.is_empty(), "cgroups left behind: {cgroups:?}");
+}
+
+#[test]
+fn two_runs_of_a_hard_coded_port_server_at_once_do_not_collide() {
+    if std::env::var_os("CONFORM_NO_NAMESPACES").is_some() {
+        eprintln!("namespaces are off: two servers on port 8888 would collide; nothing to show");
+        return;
+    }
+    let runs: Vec<_> = (0..2)
+        .map(|i| {
+            std::thread::spawn(move || {
+                conform(
+                    &format!("twice-{i}"),
+                    &["run", "harness/tests/data/programs/two-echo-servers.yaml"],
+                )
+            })
+        })
+        .collect();
+    for r in runs {
+        let o = r.join().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    }
+}
+
+#[test]
+fn a_target_that_cannot_start_is_reported() {
+    let o = conform(
+        "no-such-target",
+        &[
+            "run",
+            "scenarios/servers/echo-hardcoded-port.yaml",
+            "--target",
+            "./no-such-program.py",
+        ],
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("(cannot-start)"), "{out}");
+}
+
+#[test]
+fn a_target_that_never_listens_is_never_ready() {
+    let o = conform(
+        "never-listens",
+        &[
+            "run",
+            "scenarios/servers/echo-hardcoded-port.yaml",
+            "--target",
+            "sleep 30",
+            "--var",
+            "unused=1",
+        ],
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("(never-ready)"), "{out}");
+    assert!(survivors("never-listens").is_empty());
+}
+
+#[test]
+fn a_target_that_exits_at_once_is_reported_as_crashed() {
+    let o = conform(
+        "exits",
+        &[
+            "run",
+            "scenarios/servers/echo-hardcoded-port.yaml",
+            "--target",
+            "sh -c 'exit 3'",
+        ],
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("exit status 3"), "{out}");
+}

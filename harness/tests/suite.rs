@@ -23,10 +23,12 @@ fn root() -> PathBuf {
 }
 
 fn context() -> Context {
-    Context {
-        exe: PathBuf::from(env!("CARGO_BIN_EXE_conform")),
-        vars: Default::default(),
-    }
+    let mut ctx = Context::new(
+        PathBuf::from(env!("CARGO_BIN_EXE_conform")),
+        Default::default(),
+    );
+    ctx.cwd = root();
+    ctx
 }
 
 fn main() {

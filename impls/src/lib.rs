@@ -10,6 +10,7 @@
 pub mod contracts;
 pub mod fixtures;
 pub mod mutants;
+pub mod programs;
 pub mod reference;
 pub mod registry;
 pub mod sync;

@@ -134,6 +134,12 @@ classes! {
     Panicked = "panicked": "the subject panicked (raised) in an operation",
     Hung = "hung": "the subject did not finish within the trial's deadline and was killed",
     NeverReady = "never-ready": "the program never listened or bound a socket in time",
+    CannotStart = "cannot-start": "the program could not be started (not found, not executable)",
+    Refused = "refused": "the program did not accept a connection",
+    MissingOutput = "missing-output": "the program did not print what was expected in time",
+    NoExit = "no-exit": "the program did not exit in time",
+    WrongStatus = "wrong-status": "the program exited with another status than expected",
+    RepliedTooSoon = "replied-too-soon": "a reply came while the program should still be busy with another client",
     LeakedProcess = "leaked-process": "a process of the subject outlived it",
     HarnessError = "harness-error": "the harness itself could not run the trial",
 }

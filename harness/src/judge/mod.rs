@@ -2,6 +2,7 @@
 
 pub mod class;
 pub mod library;
+pub mod program;
 
 use serde::{Deserialize, Serialize};
 

@@ -4,6 +4,7 @@
 //! killed with its process and one that crashes takes only its own trial down.
 
 pub mod library;
+pub mod program;
 pub mod worker;
 
 use std::collections::BTreeMap;
@@ -36,6 +37,23 @@ pub struct Context {
     pub exe: PathBuf,
     /// `--var` values; they override the scenario's.
     pub vars: BTreeMap<String, String>,
+    /// Relative paths of program command lines are taken from here.
+    pub cwd: PathBuf,
+    /// Run programs in their own network namespaces where the kernel allows.
+    pub namespaces: bool,
+}
+
+impl Context {
+    /// A context for running `exe`'s workers from the current directory, with namespaces
+    /// unless `CONFORM_NO_NAMESPACES` is set.
+    pub fn new(exe: PathBuf, vars: BTreeMap<String, String>) -> Context {
+        Context {
+            exe,
+            vars,
+            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            namespaces: std::env::var_os("CONFORM_NO_NAMESPACES").is_none(),
+        }
+    }
 }
 
 /// A trial and its verdict.
@@ -114,6 +132,9 @@ fn judge_trial(trial: &Trial, ctx: &Context) -> Verdict {
         Ok(v) => v,
         Err(e) => return Verdict::error(FailureClass::HarnessError, e, Evidence::default()),
     };
+    if s.subject.program.is_some() {
+        return judge_program(trial, ctx, &vars);
+    }
     let job = worker::Job {
         scenario: s.clone(),
         subject: trial.subject.clone(),
@@ -178,6 +199,44 @@ fn judge_trial(trial: &Trial, ctx: &Context) -> Verdict {
     };
     verdict.stderr_tail = run.stderr_tail;
     verdict
+}
+
+fn judge_program(trial: &Trial, ctx: &Context, vars: &BTreeMap<String, String>) -> Verdict {
+    let s = &trial.scenario.scenario;
+    let pc = program::ProgramContext {
+        target: trial.program.clone(),
+        cwd: ctx.cwd.clone(),
+        namespaces: ctx.namespaces,
+    };
+    let run = program::run(s, vars, &ctx.exe, &pc);
+    if let Some((class, why)) = run.error {
+        return Verdict::error(class, why, run.evidence);
+    }
+    let checks = crate::judge::program::Judge {
+        scenario: s,
+        vars,
+        evidence: &run.evidence,
+        samples: &run.samples,
+        leftover: &run.leftover,
+        from_us: run.ready_at_us,
+    }
+    .checks();
+    let mut verdict = Verdict::grade(checks, run.evidence);
+    verdict.stderr_tail = stderr_tail(&verdict.evidence);
+    verdict
+}
+
+/// The last lines the program wrote on stderr.
+fn stderr_tail(evidence: &Evidence) -> String {
+    let lines: Vec<&str> = evidence
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Output { stream, text } if stream == "stderr" => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    lines[lines.len().saturating_sub(20)..].join("\n")
 }
 
 /// The readable calls that started and never ended.

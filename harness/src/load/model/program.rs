@@ -8,24 +8,67 @@ use super::{NoArgs, Text};
 use crate::load::duration::Dur;
 use crate::matcher::Matcher;
 
-/// How the harness knows a program is ready to be driven.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+/// How the harness knows a program is ready to be driven: `listen` (the default: it listens
+/// on a TCP port or binds a UDP port, found in /proc), `start` (at once: a process demo, a
+/// client), or `{ stdout: MATCHER }` (it printed such a line); `within` bounds the wait.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum Ready {
-    /// It listens on a TCP port or binds a UDP port (found in /proc; any port). The default.
     Listen {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         within: Option<Dur>,
     },
-    /// It printed a line matching this on stdout.
     Stdout {
-        #[serde(rename = "match")]
         matcher: Matcher,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         within: Option<Dur>,
     },
-    /// At once: the program does not listen (a process demo, a client).
-    Start {},
+    Start,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReadyMap {
+    #[serde(default)]
+    listen: Option<bool>,
+    #[serde(default)]
+    stdout: Option<Matcher>,
+    #[serde(default)]
+    within: Option<Dur>,
+}
+
+impl<'de> Deserialize<'de> for Ready {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Ready;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("`listen`, `start`, or a map with `stdout` (and `within`)")
+            }
+            fn visit_str<E: Error>(self, v: &str) -> Result<Ready, E> {
+                match v {
+                    "listen" => Ok(Ready::Listen { within: None }),
+                    "start" => Ok(Ready::Start),
+                    _ => Err(E::custom(format!(
+                        "unknown value `{v}`, expected `listen` or `start`"
+                    ))),
+                }
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Ready, A::Error> {
+                let m = ReadyMap::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                match (m.listen, m.stdout) {
+                    (Some(_), Some(_)) => Err(A::Error::custom(
+                        "ready is either `listen` or `stdout`, not both",
+                    )),
+                    (_, Some(matcher)) => Ok(Ready::Stdout {
+                        matcher,
+                        within: m.within,
+                    }),
+                    _ => Ok(Ready::Listen { within: m.within }),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// A socket the harness opens before the program starts, for client programs to reach.
@@ -215,16 +258,54 @@ pub struct SendStep {
     pub then_close: Option<CloseHow>,
 }
 
-/// When a read ends.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+/// When a read ends: `close` (the peer closes), `{ terminator: "##" }` (these bytes
+/// arrived; they are part of what is matched) or `{ quiet: 300ms }` (nothing more arrives
+/// for that long, after at least one byte).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum Until {
-    /// When these bytes have arrived (they are part of what is matched).
     Terminator(Text),
-    /// When the peer closes.
-    Close {},
-    /// When nothing more arrives for this long (after at least one byte).
+    Close,
     Quiet(Dur),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UntilMap {
+    #[serde(default)]
+    terminator: Option<Text>,
+    #[serde(default)]
+    quiet: Option<Dur>,
+}
+
+impl<'de> Deserialize<'de> for Until {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Until;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("`close`, or a map with `terminator` or `quiet`")
+            }
+            fn visit_str<E: Error>(self, v: &str) -> Result<Until, E> {
+                match v {
+                    "close" => Ok(Until::Close),
+                    _ => Err(E::custom(format!("unknown value `{v}`, expected `close`, `{{ terminator: TEXT }}` or `{{ quiet: DURATION }}`"))),
+                }
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Until, A::Error> {
+                let m = UntilMap::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                match (m.terminator, m.quiet) {
+                    (Some(t), None) => Ok(Until::Terminator(t)),
+                    (None, Some(q)) => Ok(Until::Quiet(q)),
+                    _ => Err(A::Error::custom(
+                        "`until` takes exactly one of `terminator`, `quiet` (or is `close`)",
+                    )),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

@@ -1,0 +1,231 @@
+//! Drive: the harness's side of the wire. Clients it opens toward a program, and sockets it
+//! serves a client program on, all made inside the program's network namespace. One notion
+//! of "read until": a terminator, the peer's close, or a quiet period.
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::time::{Duration, Instant};
+
+use crate::load::model::CloseHow;
+
+/// The quiet period that ends a read when nothing else does: course programs frame by
+/// sleeping 0.1s between sends, so 300ms is safely longer.
+pub const DEFAULT_QUIET: Duration = Duration::from_millis(300);
+/// How long a read waits for its first byte, and a connect for its answer, by default.
+pub const DEFAULT_WITHIN: Duration = Duration::from_secs(2);
+
+/// What ends a read.
+#[derive(Debug, Clone)]
+pub enum Until {
+    Terminator(Vec<u8>),
+    Close,
+    Quiet(Duration),
+}
+
+/// Why a read ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    Terminator,
+    Closed,
+    Reset,
+    Quiet,
+    /// Nothing (or not all) arrived in time.
+    TimedOut,
+}
+
+impl Ended {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Ended::Terminator => "up to the terminator",
+            Ended::Closed => "then the peer closed",
+            Ended::Reset => "then the connection was reset",
+            Ended::Quiet => "then nothing more",
+            Ended::TimedOut => "before the time ran out",
+        }
+    }
+}
+
+/// One end of a conversation: a TCP stream, or a UDP socket and the peer it talks to.
+pub enum Conn {
+    Tcp(TcpStream),
+    Udp {
+        socket: UdpSocket,
+        peer: Option<SocketAddr>,
+    },
+}
+
+/// A socket the harness serves on.
+pub enum Served {
+    Tcp(TcpListener),
+    Udp(UdpSocket),
+}
+
+fn loopback(port: u16) -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], port))
+}
+
+impl Conn {
+    /// Connects `socket` (made in the program's namespace) to the program's `port`.
+    pub fn connect_tcp(
+        socket: socket2::Socket,
+        port: u16,
+        within: Duration,
+    ) -> std::io::Result<Conn> {
+        socket.connect_timeout(&loopback(port).into(), within)?;
+        socket.set_tcp_nodelay(true)?;
+        Ok(Conn::Tcp(socket.into()))
+    }
+
+    pub fn connect_udp(socket: socket2::Socket, port: u16) -> std::io::Result<Conn> {
+        socket.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())?;
+        let socket: UdpSocket = socket.into();
+        Ok(Conn::Udp {
+            socket,
+            peer: Some(loopback(port)),
+        })
+    }
+
+    pub fn send(&mut self, data: &[u8]) -> std::io::Result<()> {
+        match self {
+            Conn::Tcp(s) => s.write_all(data),
+            Conn::Udp {
+                socket,
+                peer: Some(p),
+            } => socket.send_to(data, *p).map(|_| ()),
+            Conn::Udp { peer: None, .. } => Err(std::io::Error::new(
+                ErrorKind::NotConnected,
+                "no datagram has arrived yet, so there is nobody to answer",
+            )),
+        }
+    }
+
+    /// Reads until `until`, waiting at most `within` for the first byte.
+    pub fn read_until(&mut self, until: &Until, within: Duration) -> (Vec<u8>, Ended) {
+        let start = Instant::now();
+        let first_by = start + within;
+        // However the read is framed, it stops in the end.
+        let cap = first_by + Duration::from_secs(30);
+        let mut got = Vec::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let now = Instant::now();
+            let wait = match (got.is_empty(), until) {
+                (true, _) => first_by.saturating_duration_since(now),
+                (false, Until::Quiet(q)) => *q,
+                (false, _) => cap.saturating_duration_since(now),
+            };
+            if wait.is_zero() {
+                return (got, Ended::TimedOut);
+            }
+            match self.read_some(&mut buf, wait) {
+                Ok(0) => return (got, Ended::Closed),
+                Ok(n) => {
+                    got.extend_from_slice(&buf[..n]);
+                    if let Until::Terminator(t) = until {
+                        if got.windows(t.len()).any(|w| w == t.as_slice()) {
+                            return (got, Ended::Terminator);
+                        }
+                    }
+                }
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                    let ended = if !got.is_empty() && matches!(until, Until::Quiet(_)) {
+                        Ended::Quiet
+                    } else {
+                        Ended::TimedOut
+                    };
+                    return (got, ended);
+                }
+                Err(e) if e.kind() == ErrorKind::ConnectionReset => return (got, Ended::Reset),
+                Err(_) => return (got, Ended::Closed),
+            }
+        }
+    }
+
+    /// One read of whatever arrives within `wait` (a datagram, for UDP: its sender becomes
+    /// the peer to answer).
+    fn read_some(&mut self, buf: &mut [u8], wait: Duration) -> std::io::Result<usize> {
+        match self {
+            Conn::Tcp(s) => {
+                s.set_read_timeout(Some(wait))?;
+                s.read(buf)
+            }
+            Conn::Udp { socket, peer } => {
+                socket.set_read_timeout(Some(wait))?;
+                loop {
+                    let (n, from) = socket.recv_from(buf)?;
+                    *peer = Some(from);
+                    // An empty datagram is not an end of stream: wait for the next.
+                    if n > 0 {
+                        return Ok(n);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Closes the client: gracefully (FIN), half (shutdown write, keep reading), or with a
+    /// reset (SO_LINGER 0, then close: RST).
+    pub fn close(self, how: CloseHow) -> Option<Conn> {
+        match (self, how) {
+            (Conn::Tcp(s), CloseHow::Half) => {
+                let _ = s.shutdown(Shutdown::Write);
+                Some(Conn::Tcp(s))
+            }
+            (Conn::Tcp(s), CloseHow::Reset) => {
+                let sock = socket2::Socket::from(s);
+                let _ = sock.set_linger(Some(Duration::ZERO));
+                None
+            }
+            _ => None,
+        }
+    }
+}
+
+impl Served {
+    /// Binds `socket` (made in the program's namespace) on every address, port `port`.
+    pub fn bind(socket: socket2::Socket, udp: bool, port: u16) -> std::io::Result<Served> {
+        socket.set_reuse_address(true)?;
+        socket.bind(&SocketAddr::from(([0, 0, 0, 0], port)).into())?;
+        if udp {
+            Ok(Served::Udp(socket.into()))
+        } else {
+            socket.listen(16)?;
+            Ok(Served::Tcp(socket.into()))
+        }
+    }
+
+    /// Accepts one connection within `within`.
+    pub fn accept(&self, within: Duration) -> std::io::Result<Conn> {
+        let Served::Tcp(l) = self else {
+            return Err(std::io::Error::new(
+                ErrorKind::InvalidInput,
+                "a UDP socket does not accept",
+            ));
+        };
+        l.set_nonblocking(true)?;
+        let until = Instant::now() + within;
+        loop {
+            match l.accept() {
+                Ok((s, _)) => {
+                    s.set_nonblocking(false)?;
+                    return Ok(Conn::Tcp(s));
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock && Instant::now() < until => {
+                    std::thread::sleep(Duration::from_millis(5))
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// A UDP served socket used as a conversation (it answers whoever wrote last).
+    pub fn as_conn(&self) -> Option<Conn> {
+        match self {
+            Served::Udp(s) => s
+                .try_clone()
+                .ok()
+                .map(|socket| Conn::Udp { socket, peer: None }),
+            Served::Tcp(_) => None,
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! Judging a program scenario: each step's outcome, the assertions over the sampled
+//! process tree, and what only the end can tell (the program died early, a process
+//! survived the clean-up).
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+use super::class::{FailureClass, Level};
+use super::Check;
+use crate::evidence::{EventKind, Evidence};
+use crate::load::model::{Assertion, Bounds, CpuAssert, Scenario, Text, ZombieAssert};
+use crate::load::vars;
+use crate::observe::{ticks_per_second, Sample};
+
+pub struct Judge<'a> {
+    pub scenario: &'a Scenario,
+    pub vars: &'a BTreeMap<String, String>,
+    pub evidence: &'a Evidence,
+    pub samples: &'a [Sample],
+    pub leftover: &'a [i32],
+    /// Samples from this time on are judged (the program was ready).
+    pub from_us: u64,
+}
+
+impl Judge<'_> {
+    pub fn checks(&self) -> Vec<Check> {
+        let mut checks: Vec<Check> = self
+            .evidence
+            .events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::StepDone {
+                    step,
+                    what,
+                    ok,
+                    class,
+                    expected,
+                    observed,
+                } => {
+                    let own = self
+                        .scenario
+                        .steps
+                        .get(step.wrapping_sub(1))
+                        .and_then(|s| s.level.as_ref());
+                    Some(Check {
+                        name: if *step == 0 {
+                            what.clone()
+                        } else {
+                            format!("step {step} {what}")
+                        },
+                        level: self.level(own),
+                        passed: *ok,
+                        class: *class,
+                        expected: expected.clone(),
+                        observed: observed.clone(),
+                    })
+                }
+                _ => None,
+            })
+            .collect();
+        for a in &self.scenario.asserts {
+            checks.extend(self.assertion(a));
+        }
+        if !self.leftover.is_empty() {
+            checks.push(Check {
+                name: "clean-up".into(),
+                level: Level::Must,
+                passed: false,
+                class: Some(FailureClass::LeakedProcess),
+                expected: "every process of the program gone after TERM and KILL".into(),
+                observed: format!("still there: {:?}", self.leftover),
+            });
+        }
+        checks
+    }
+
+    /// The samples taken once the program was ready.
+    fn judged(&self) -> impl DoubleEndedIterator<Item = &Sample> + '_ {
+        self.samples.iter().filter(|s| s.at_us >= self.from_us)
+    }
+
+    fn level(&self, own: Option<&Text>) -> Level {
+        let text = own
+            .or(self.scenario.level.as_ref())
+            .map(|t| vars::fill(&t.0, &|n| self.vars.get(n).cloned()));
+        text.and_then(|t| Level::from_str(&t).ok())
+            .unwrap_or(Level::Must)
+    }
+
+    fn assertion(&self, a: &Assertion) -> Option<Check> {
+        let level = self.level(a.level.as_ref());
+        let mut c = if let Some(cpu) = &a.cpu {
+            self.cpu(cpu)
+        } else if let Some(b) = &a.processes {
+            self.bounds("processes in the tree", b, FailureClass::WrongResult, |s| {
+                s.live() as i64
+            })
+        } else if let Some(b) = &a.threads {
+            self.bounds(
+                "threads of a process",
+                b,
+                FailureClass::WrongResult,
+                Sample::max_threads,
+            )
+        } else if let Some(z) = &a.zombies {
+            self.zombies(z)
+        } else {
+            return None;
+        };
+        c.level = level;
+        Some(c)
+    }
+
+    fn cpu(&self, a: &CpuAssert) -> Check {
+        let mut c = check(
+            format!("CPU over the last {}", a.over),
+            format!("at most {}% of a core", a.max_percent),
+        );
+        let Some(last) = self.judged().last() else {
+            c.observed = "no sample of the tree".into();
+            return fail(c, FailureClass::HarnessError);
+        };
+        let from_us = last.at_us.saturating_sub(a.over.0.as_micros() as u64);
+        let Some(first) = self.judged().find(|s| s.at_us >= from_us) else {
+            return fail(c, FailureClass::HarnessError);
+        };
+        let span = Duration::from_micros(last.at_us - first.at_us);
+        if span.is_zero() {
+            c.observed = "the run was too short to measure".into();
+            return fail(c, FailureClass::HarnessError);
+        }
+        // CPU of the processes present at both ends (one that exits takes its time with it).
+        let used: u64 = last
+            .procs
+            .iter()
+            .filter_map(|p| {
+                first
+                    .procs
+                    .iter()
+                    .find(|q| q.pid == p.pid)
+                    .map(|q| p.cpu_ticks.saturating_sub(q.cpu_ticks))
+            })
+            .sum();
+        let percent = used as f64 / ticks_per_second() as f64 / span.as_secs_f64() * 100.0;
+        c.observed = format!("{percent:.0}% over {:.1}s", span.as_secs_f64());
+        c.passed = percent <= a.max_percent;
+        if c.passed {
+            c
+        } else {
+            fail(c, FailureClass::BusyLoop)
+        }
+    }
+
+    fn bounds(
+        &self,
+        what: &str,
+        b: &Bounds,
+        class: FailureClass,
+        measure: impl Fn(&Sample) -> i64,
+    ) -> Check {
+        let expected = match (b.min, b.max) {
+            (Some(lo), Some(hi)) => format!("from {lo} to {hi} at every sample"),
+            (Some(lo), None) => format!("at least {lo} at every sample"),
+            (None, Some(hi)) => format!("at most {hi} at every sample"),
+            (None, None) => "anything".into(),
+        };
+        let mut c = check(what.to_owned(), expected);
+        // Samples before the program's first process appeared say nothing.
+        let values: Vec<(u64, i64)> = self
+            .judged()
+            .filter(|s| !s.procs.is_empty())
+            .map(|s| (s.at_us, measure(s)))
+            .collect();
+        let (lo, hi) = (
+            values.iter().map(|v| v.1).min(),
+            values.iter().map(|v| v.1).max(),
+        );
+        let Some((lo, hi)) = lo.zip(hi) else {
+            c.observed = "no sample of the tree".into();
+            return fail(c, FailureClass::HarnessError);
+        };
+        let bad = values.iter().find(|(_, v)| {
+            b.min.is_some_and(|m| *v < i64::from(m)) || b.max.is_some_and(|m| *v > i64::from(m))
+        });
+        c.observed = match bad {
+            Some((at, v)) => format!("{v} at {:.2}s (range seen: {lo} to {hi})", *at as f64 / 1e6),
+            None => format!("from {lo} to {hi}"),
+        };
+        c.passed = bad.is_none();
+        if c.passed {
+            c
+        } else {
+            fail(c, class)
+        }
+    }
+
+    fn zombies(&self, z: &ZombieAssert) -> Check {
+        // How long each zombie was seen: from its first sample in state Z to its last.
+        let mut seen: BTreeMap<i32, (u64, u64, String)> = BTreeMap::new();
+        for s in self.judged() {
+            for p in s.zombies() {
+                let e = seen
+                    .entry(p.pid)
+                    .or_insert((s.at_us, s.at_us, p.comm.clone()));
+                e.1 = s.at_us;
+            }
+        }
+        let oldest = seen
+            .iter()
+            .map(|(pid, (a, b, comm))| (*pid, Duration::from_micros(b - a), comm.clone()))
+            .max_by_key(|z| z.1);
+        let describe = |o: &Option<(i32, Duration, String)>| match o {
+            Some((pid, age, comm)) => format!(
+                "{} zombies; the longest, pid {pid} ({comm}), for {:.0}ms",
+                seen.len(),
+                age.as_secs_f64() * 1000.0
+            ),
+            None => "no zombie".to_owned(),
+        };
+        if let Some(max) = z.max_age {
+            let mut c = check("zombies".into(), format!("none lasting longer than {max}"));
+            c.observed = describe(&oldest);
+            c.passed = oldest.as_ref().is_none_or(|o| o.1 <= max.0);
+            return if c.passed {
+                c
+            } else {
+                fail(c, FailureClass::Zombie)
+            };
+        }
+        let want = z.seen.unwrap_or(true);
+        let mut c = check(
+            "zombies".into(),
+            if want {
+                "a zombie to appear".into()
+            } else {
+                "no zombie".into()
+            },
+        );
+        c.observed = describe(&oldest);
+        c.passed = seen.is_empty() != want;
+        if c.passed {
+            c
+        } else {
+            fail(
+                c,
+                if want {
+                    FailureClass::WrongResult
+                } else {
+                    FailureClass::Zombie
+                },
+            )
+        }
+    }
+}
+
+fn check(name: String, expected: String) -> Check {
+    Check {
+        name,
+        level: Level::Must,
+        passed: true,
+        class: None,
+        expected,
+        observed: String::new(),
+    }
+}
+
+fn fail(mut c: Check, class: FailureClass) -> Check {
+    c.passed = false;
+    c.class = Some(class);
+    c
+}

@@ -1,0 +1,470 @@
+//! Playing a program scenario's steps: clients on the wire, the program's stdin and output,
+//! its exit. Each step records what it expected and what it saw.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use super::{Recorder, DEFAULT_READY};
+use crate::drive::{self, Conn, Ended, Served, Until};
+use crate::evidence::EventKind;
+use crate::judge::class::FailureClass;
+use crate::load::model::{self, Proto, Ready};
+use crate::load::vars;
+use crate::matcher::visible;
+use crate::subject::control::SocketKind;
+use crate::subject::output::Stream;
+use crate::subject::target::Target;
+use crate::subject::tree;
+
+pub(super) struct Driver<'a> {
+    target: &'a mut Target,
+    rec: &'a mut Recorder,
+    clients: BTreeMap<String, Conn>,
+    served: BTreeMap<String, Served>,
+    /// The TCP or UDP port the program was found on.
+    port: Option<tree::Listening>,
+    stdout_seen: usize,
+    stderr_seen: usize,
+    runtime: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl<'a> Driver<'a> {
+    pub(super) fn new(
+        target: &'a mut Target,
+        rec: &'a mut Recorder,
+        served: BTreeMap<String, Served>,
+        runtime: &'a dyn Fn(&str) -> Option<String>,
+    ) -> Driver<'a> {
+        // A UDP socket the harness serves on is also a conversation: it answers who wrote last.
+        let clients = served
+            .iter()
+            .filter_map(|(n, s)| Some((n.clone(), s.as_conn()?)))
+            .collect();
+        Driver {
+            target,
+            rec,
+            clients,
+            served,
+            port: None,
+            stdout_seen: 0,
+            stderr_seen: 0,
+            runtime,
+        }
+    }
+
+    /// Microseconds since the program started.
+    pub(super) fn now_us(&self) -> u64 {
+        self.rec.at()
+    }
+
+    fn text(&self, t: &model::Text) -> String {
+        vars::fill(&t.0, self.runtime)
+            .replace("{{", "{")
+            .replace("}}", "}")
+    }
+
+    fn tree_pids(&self) -> Vec<i32> {
+        tree::descendants(self.target.supervisor_pid(), &tree::all())
+            .into_iter()
+            .filter(|p| p.state != 'Z')
+            .map(|p| p.pid)
+            .collect()
+    }
+
+    /// Waits until the program is ready; records a failed step 0 if it never is.
+    pub(super) fn ready(&mut self, ready: Option<&Ready>) -> bool {
+        let default = Ready::Listen { within: None };
+        match ready.unwrap_or(&default) {
+            Ready::Start => true,
+            Ready::Stdout { matcher, within } => {
+                let deadline = Instant::now() + within.map_or(DEFAULT_READY, |d| d.0);
+                let m = matcher.fill(&|t| self.text(&model::Text(t.to_owned())));
+                let ok = self
+                    .target
+                    .output
+                    .wait_for(Stream::Stdout, 0, &m, deadline)
+                    .is_some();
+                if !ok {
+                    self.not_ready(format!("to print a line matching {m}"));
+                }
+                ok
+            }
+            Ready::Listen { within } => {
+                let deadline = Instant::now() + within.map_or(DEFAULT_READY, |d| d.0);
+                loop {
+                    let found = tree::listening(&self.tree_pids());
+                    if let Some(l) = found.iter().find(|l| !l.udp).or(found.first()) {
+                        self.port = Some(*l);
+                        let what = format!("{} port {}", if l.udp { "UDP" } else { "TCP" }, l.port);
+                        self.rec.push(
+                            "harness",
+                            EventKind::Note {
+                                text: format!("ready: the program listens on {what}"),
+                            },
+                        );
+                        return true;
+                    }
+                    if self.target.exit().is_some() || Instant::now() >= deadline {
+                        self.not_ready("to listen on a TCP port or bind a UDP port".into());
+                        return false;
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            }
+        }
+    }
+
+    fn not_ready(&mut self, expected: String) {
+        let (class, observed) = match self.target.exit() {
+            Some(e) => (
+                FailureClass::Crashed,
+                format!("it ended first ({})", e.exit),
+            ),
+            None => (FailureClass::NeverReady, "it did not in time".to_owned()),
+        };
+        self.rec.step(0, "ready", false, class, expected, observed);
+    }
+
+    pub(super) fn step(&mut self, i: usize, step: &model::ProgramStep) {
+        let n = i + 1;
+        if let Some(c) = &step.connect {
+            self.connect(n, c);
+        } else if let Some(sd) = &step.send {
+            let data = self.text(&sd.data);
+            let result = match self.clients.get_mut(&sd.client) {
+                Some(conn) => conn.send(data.as_bytes()),
+                None => Err(std::io::Error::other("not connected")),
+            };
+            self.rec.push(
+                &sd.client,
+                EventKind::Wire {
+                    sent: true,
+                    data: visible(data.as_bytes()),
+                    ended: None,
+                },
+            );
+            match result {
+                Ok(()) => {
+                    if let Some(how) = sd.then_close {
+                        self.close(&sd.client, how);
+                    }
+                }
+                Err(e) => self.rec.step(
+                    n,
+                    &format!("send on {}", sd.client),
+                    false,
+                    FailureClass::Crashed,
+                    "the bytes to be sent".into(),
+                    format!("sending failed: {e}"),
+                ),
+            }
+        } else if let Some(r) = &step.recv {
+            self.recv(n, r);
+        } else if let Some(sl) = &step.silent {
+            let got = match self.clients.get_mut(&sl.client) {
+                Some(conn) => {
+                    conn.read_until(&Until::Quiet(sl.duration.0), sl.duration.0)
+                        .0
+                }
+                None => Vec::new(),
+            };
+            let ok = got.is_empty();
+            if !ok {
+                self.rec.push(
+                    &sl.client,
+                    EventKind::Wire {
+                        sent: false,
+                        data: visible(&got),
+                        ended: None,
+                    },
+                );
+            }
+            self.rec.step(
+                n,
+                &format!("silent on {}", sl.client),
+                ok,
+                FailureClass::RepliedTooSoon,
+                format!("nothing for {}", sl.duration),
+                if ok {
+                    "nothing".into()
+                } else {
+                    format!("{} arrived", visible(&got))
+                },
+            );
+        } else if let Some(c) = &step.close {
+            self.close(&c.client, c.how);
+        } else if let Some(a) = &step.accept {
+            let within = a.within.map_or(drive::DEFAULT_WITHIN, |d| d.0);
+            let result = self.served.get(&a.server).map(|s| s.accept(within));
+            match result {
+                Some(Ok(conn)) => {
+                    self.clients.insert(a.name.clone(), conn);
+                }
+                other => {
+                    let why = match other {
+                        Some(Err(e)) => e.to_string(),
+                        _ => "no such socket".into(),
+                    };
+                    self.rec.step(
+                        n,
+                        &format!("accept on {}", a.server),
+                        false,
+                        FailureClass::NoReply,
+                        format!(
+                            "the program to connect within {}",
+                            crate::judge::library::ms(within)
+                        ),
+                        why,
+                    );
+                }
+            }
+        } else if let Some(t) = &step.stdin {
+            let text = self.text(t);
+            if let Err(e) = self.target.write_stdin(text.as_bytes()) {
+                self.rec.step(
+                    n,
+                    "stdin",
+                    false,
+                    FailureClass::Crashed,
+                    format!("to read {}", visible(text.as_bytes())),
+                    format!("its stdin is closed ({e})"),
+                );
+            }
+            self.rec.push(
+                "stdin",
+                EventKind::Wire {
+                    sent: true,
+                    data: visible(text.as_bytes()),
+                    ended: None,
+                },
+            );
+        } else if step.close_stdin.is_some() {
+            self.target.close_stdin();
+        } else if let Some(o) = step
+            .stdout
+            .as_ref()
+            .map(|o| (o, Stream::Stdout))
+            .or(step.stderr.as_ref().map(|o| (o, Stream::Stderr)))
+        {
+            self.output(n, o.0, o.1);
+        } else if let Some(x) = &step.exit {
+            let within = x.within.map_or(Duration::from_secs(5), |d| d.0);
+            match self.target.wait_exit(Instant::now() + within) {
+                None => self.rec.step(
+                    n,
+                    "exit",
+                    false,
+                    FailureClass::NoExit,
+                    format!("to exit within {}", crate::judge::library::ms(within)),
+                    "still running".into(),
+                ),
+                Some(e) => {
+                    let ok = x.status.is_none_or(|want| e.exit.code == Some(want));
+                    let expected = x
+                        .status
+                        .map_or("to exit".into(), |c| format!("exit status {c}"));
+                    self.rec.step(
+                        n,
+                        "exit",
+                        ok,
+                        FailureClass::WrongStatus,
+                        expected,
+                        e.exit.to_string(),
+                    );
+                }
+            }
+        } else if let Some(d) = step.sleep {
+            std::thread::sleep(d.0);
+        }
+    }
+
+    fn connect(&mut self, n: usize, c: &model::Connect) {
+        let (name, proto, port) = match c {
+            model::Connect::Name(name) => (name.clone(), Proto::Tcp, None),
+            model::Connect::Full(f) => (
+                f.client.clone(),
+                f.proto,
+                f.port.as_ref().map(|p| self.text(p)),
+            ),
+        };
+        let udp = proto == Proto::Udp;
+        let port = match port.map(|p| p.parse::<u16>()) {
+            Some(Ok(p)) => p,
+            Some(Err(_)) => {
+                return self.rec.step(
+                    n,
+                    &format!("connect {name}"),
+                    false,
+                    FailureClass::HarnessError,
+                    "a port number".into(),
+                    "not a number".into(),
+                )
+            }
+            None => match self.port {
+                Some(l) => l.port,
+                None => {
+                    return self.rec.step(
+                        n,
+                        &format!("connect {name}"),
+                        false,
+                        FailureClass::HarnessError,
+                        "a port (the program was not seen listening; give `port:`)".into(),
+                        "none".into(),
+                    )
+                }
+            },
+        };
+        let result = self
+            .target
+            .socket(if udp {
+                SocketKind::Udp
+            } else {
+                SocketKind::Tcp
+            })
+            .map_err(std::io::Error::other)
+            .and_then(|sock| {
+                if udp {
+                    Conn::connect_udp(sock, port)
+                } else {
+                    Conn::connect_tcp(sock, port, drive::DEFAULT_WITHIN)
+                }
+            });
+        match result {
+            Ok(conn) => {
+                self.clients.insert(name, conn);
+            }
+            Err(e) => {
+                let class = if self.target.exit().is_some() {
+                    FailureClass::Crashed
+                } else {
+                    FailureClass::Refused
+                };
+                self.rec.step(
+                    n,
+                    &format!("connect {name}"),
+                    false,
+                    class,
+                    format!("to accept a connection on port {port}"),
+                    e.to_string(),
+                );
+            }
+        }
+    }
+
+    fn close(&mut self, name: &str, how: model::CloseHow) {
+        if let Some(conn) = self.clients.remove(name) {
+            if let Some(still) = conn.close(how) {
+                self.clients.insert(name.to_owned(), still);
+            }
+        }
+    }
+
+    fn recv(&mut self, n: usize, r: &model::RecvStep) {
+        let until = match &r.until {
+            Some(model::Until::Terminator(t)) => Until::Terminator(self.text(t).into_bytes()),
+            Some(model::Until::Close) => Until::Close,
+            Some(model::Until::Quiet(d)) => Until::Quiet(d.0),
+            None => Until::Quiet(drive::DEFAULT_QUIET),
+        };
+        let within = r.within.map_or(drive::DEFAULT_WITHIN, |d| d.0);
+        let m = r.matcher.fill(&|t| self.text(&model::Text(t.to_owned())));
+        let Some(conn) = self.clients.get_mut(&r.client) else {
+            return self.rec.step(
+                n,
+                &format!("recv on {}", r.client),
+                false,
+                FailureClass::NoReply,
+                format!("{m}"),
+                "the client is not connected".into(),
+            );
+        };
+        let (got, ended) = conn.read_until(&until, within);
+        self.rec.push(
+            &r.client,
+            EventKind::Wire {
+                sent: false,
+                data: visible(&got),
+                ended: Some(ended.describe().into()),
+            },
+        );
+        let ok = !got.is_empty() && m.check(&got).ok;
+        let class = if got.is_empty() {
+            FailureClass::NoReply
+        } else {
+            FailureClass::WrongReply
+        };
+        let observed = if got.is_empty() {
+            match ended {
+                Ended::Closed => "the connection closed with no reply".into(),
+                Ended::Reset => "the connection was reset with no reply".into(),
+                _ => format!("nothing within {}", crate::judge::library::ms(within)),
+            }
+        } else {
+            format!("{} ({})", visible(&got), ended.describe())
+        };
+        self.rec.step(
+            n,
+            &format!("recv on {}", r.client),
+            ok,
+            class,
+            format!("{m}"),
+            observed,
+        );
+    }
+
+    fn output(&mut self, n: usize, o: &model::OutputStep, stream: Stream) {
+        let within = o.within.map_or(drive::DEFAULT_WITHIN, |d| d.0);
+        let m = o.matcher.fill(&|t| self.text(&model::Text(t.to_owned())));
+        let seen = match stream {
+            Stream::Stdout => self.stdout_seen,
+            Stream::Stderr => self.stderr_seen,
+        };
+        let found = self
+            .target
+            .output
+            .wait_for(stream, seen, &m, Instant::now() + within);
+        let name = if stream == Stream::Stdout {
+            "stdout"
+        } else {
+            "stderr"
+        };
+        match found {
+            Some((index, line)) => {
+                match stream {
+                    Stream::Stdout => self.stdout_seen = index + 1,
+                    Stream::Stderr => self.stderr_seen = index + 1,
+                }
+                self.rec.step(
+                    n,
+                    name,
+                    true,
+                    FailureClass::MissingOutput,
+                    format!("a line matching {m}"),
+                    visible(line.text.as_bytes()),
+                );
+            }
+            None => {
+                let last = self
+                    .target
+                    .output
+                    .lines()
+                    .into_iter()
+                    .rfind(|l| l.stream == stream)
+                    .map_or("nothing".into(), |l| {
+                        format!("last line {}", visible(l.text.as_bytes()))
+                    });
+                self.rec.step(
+                    n,
+                    name,
+                    false,
+                    FailureClass::MissingOutput,
+                    format!(
+                        "a line matching {m} within {}",
+                        crate::judge::library::ms(within)
+                    ),
+                    last,
+                );
+            }
+        }
+    }
+}
