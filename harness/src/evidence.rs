@@ -64,6 +64,13 @@ pub enum EventKind {
     },
     /// A process of the program's tree was reaped.
     Reaped { pid: i32, exit: String },
+    /// The observer saw a change in the tree: `born`, `adopted` (its parent changed),
+    /// `zombie` (it exited and nobody waited yet), `gone`.
+    Process {
+        pid: i32,
+        what: String,
+        detail: String,
+    },
     /// A program step finished: what it expected and what it saw.
     StepDone {
         step: usize,

@@ -61,7 +61,10 @@ impl Sampler {
             let (samples, stop) = (samples.clone(), stop.clone());
             std::thread::spawn(move || {
                 while !stop.load(Ordering::Relaxed) {
-                    let procs = tree::descendants(root, &tree::all());
+                    let procs: Vec<Proc> = tree::descendants(root, &tree::all())
+                        .into_iter()
+                        .map(tree::detail)
+                        .collect();
                     let at_us = t0.elapsed().as_micros() as u64;
                     samples
                         .lock()
@@ -117,6 +120,58 @@ impl Drop for Sampler {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
     }
+}
+
+/// The changes between consecutive samples, as events: births, adoptions, zombies, exits.
+pub fn changes(samples: &[Sample]) -> Vec<crate::evidence::Event> {
+    use crate::evidence::{Event, EventKind};
+    use std::collections::BTreeMap;
+    let mut events = Vec::new();
+    let mut before: BTreeMap<i32, &Proc> = BTreeMap::new();
+    let mut push = |at_us, pid, what: &str, detail: String| {
+        events.push(Event {
+            at_us,
+            actor: "observer".into(),
+            kind: EventKind::Process {
+                pid,
+                what: what.into(),
+                detail,
+            },
+        });
+    };
+    for s in samples {
+        let now: BTreeMap<i32, &Proc> = s.procs.iter().map(|p| (p.pid, p)).collect();
+        for (pid, p) in &now {
+            match before.get(pid) {
+                None => push(
+                    s.at_us,
+                    *pid,
+                    "born",
+                    format!("{} (parent {})", p.comm, p.ppid),
+                ),
+                Some(b) if b.ppid != p.ppid => push(
+                    s.at_us,
+                    *pid,
+                    "adopted",
+                    format!("parent {} -> {}", b.ppid, p.ppid),
+                ),
+                _ => {}
+            }
+            if p.state == 'Z' && before.get(pid).is_none_or(|b| b.state != 'Z') {
+                push(
+                    s.at_us,
+                    *pid,
+                    "zombie",
+                    format!("{}: exited, not yet waited for by {}", p.comm, p.ppid),
+                );
+            }
+        }
+        for pid in before.keys().filter(|p| !now.contains_key(p)) {
+            push(s.at_us, *pid, "gone", String::new());
+        }
+        before = now;
+    }
+    events
 }
 
 /// Clock ticks per second, for CPU time.

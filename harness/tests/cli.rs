@@ -298,3 +298,79 @@ fn a_target_that_exits_at_once_is_reported_as_crashed() {
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(out.contains("exit status 3"), "{out}");
 }
+
+/// Whether namespaces are forced off for this test run (the fallback pass).
+fn no_namespaces() -> bool {
+    std::env::var_os("CONFORM_NO_NAMESPACES").is_some()
+}
+
+#[test]
+fn a_fixture_is_mounted_where_the_program_hard_codes_it() {
+    let o = conform("mount", &["run", "harness/tests/data/programs/mount.yaml"]);
+    let out = text(&o);
+    if no_namespaces() {
+        // Without a mount namespace the scenario cannot be set up, and must say so.
+        assert_eq!(o.status.code(), Some(1), "{out}");
+        assert!(out.contains("needs a mount namespace"), "{out}");
+        return;
+    }
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(
+        !std::path::Path::new("/home/tarena").exists(),
+        "nothing is created on the real filesystem"
+    );
+}
+
+#[test]
+fn a_double_forked_daemon_is_cleaned_up_too() {
+    let mark = "double-fork";
+    let o = conform(
+        mark,
+        &["run", "harness/tests/data/programs/double-fork.yaml"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        survivors(mark).is_empty(),
+        "left behind: {:?}",
+        survivors(mark)
+    );
+}
+
+#[test]
+fn bytes_one_at_a_time_a_flood_and_a_half_close_are_driven() {
+    let o = conform(
+        "bytewise",
+        &["run", "harness/tests/data/programs/bytewise.yaml"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}
+
+#[test]
+fn a_program_runs_isolated_as_a_user_who_is_not_root() {
+    let exe = env!("CARGO_BIN_EXE_conform");
+    let as_nobody = |cmd: &str| {
+        Command::new("setpriv")
+            .args([
+                "--reuid=nobody",
+                "--regid=nogroup",
+                "--clear-groups",
+                "--reset-env",
+                "sh",
+                "-c",
+                cmd,
+            ])
+            .current_dir(root())
+            .output()
+    };
+    // Only where the machine has a `nobody` who can reach this build and a system Python.
+    let usable = nix::unistd::getuid().is_root()
+        && std::path::Path::new("/usr/bin/python3").exists()
+        && as_nobody(&format!("test -x {exe} && test -r examples/echo_server.py"))
+            .is_ok_and(|o| o.status.success());
+    if !usable {
+        eprintln!("no unprivileged user can run this build here; nothing to show");
+        return;
+    }
+    let o = as_nobody(&format!("{exe} run scenarios/servers/echo-hardcoded-port.yaml --target '/usr/bin/python3 examples/echo_server.py'")).unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}

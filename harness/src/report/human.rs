@@ -96,6 +96,23 @@ pub fn summary(report: &RunReport, style: Style) -> String {
             }
         }
     }
+    // What the run could not do as asked (no namespace, no cgroup), said once.
+    let mut notes: Vec<&str> = report
+        .trials
+        .iter()
+        .flat_map(|t| &t.verdict.evidence.events)
+        .filter_map(|e| match &e.kind {
+            crate::evidence::EventKind::Note { text } if !text.starts_with("ready:") => {
+                Some(text.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    notes.sort_unstable();
+    notes.dedup();
+    for n in notes {
+        let _ = writeln!(out, "{} {n}", style.dim("note:"));
+    }
     let counts: Vec<String> = report
         .counts
         .iter()

@@ -16,6 +16,12 @@ pub struct Proc {
     /// utime + stime, in clock ticks.
     pub cpu_ticks: u64,
     pub comm: String,
+    /// Open file descriptors (0 when they cannot be read).
+    #[serde(default)]
+    pub fds: usize,
+    /// The kernel function the process sleeps in (`/proc/PID/wchan`), if it sleeps.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub wchan: String,
 }
 
 /// Every process on the machine, by pid (those that vanish while being read are skipped).
@@ -36,10 +42,75 @@ pub fn all() -> BTreeMap<i32, Proc> {
                     threads: s.num_threads,
                     cpu_ticks: s.utime + s.stime,
                     comm: s.comm,
+                    fds: 0,
+                    wchan: String::new(),
                 },
             )
         })
         .collect()
+}
+
+/// Fills in what is costly to read for every process on the machine (fds, wchan), for the
+/// few of one tree.
+pub fn detail(mut p: Proc) -> Proc {
+    p.fds = std::fs::read_dir(format!("/proc/{}/fd", p.pid)).map_or(0, |d| d.count());
+    p.wchan = std::fs::read_to_string(format!("/proc/{}/wchan", p.pid)).unwrap_or_default();
+    if p.wchan == "0" {
+        p.wchan.clear();
+    }
+    p
+}
+
+/// What one epoll instance watches: the watched fd, its event mask, and whether it is
+/// edge-triggered (EPOLLET), from `/proc/PID/fdinfo/FD`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EpollWatch {
+    pub epoll_fd: i32,
+    pub target_fd: i32,
+    pub events: u32,
+    pub edge: bool,
+}
+
+/// Every epoll watch of process `pid`.
+pub fn epoll_watches(pid: i32) -> Vec<EpollWatch> {
+    const EPOLLET: u32 = 1 << 31;
+    let mut found = Vec::new();
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return found;
+    };
+    for fd in fds.flatten() {
+        let is_epoll = std::fs::read_link(fd.path())
+            .is_ok_and(|l| l.to_string_lossy() == "anon_inode:[eventpoll]");
+        let Some(epoll_fd) = fd
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse().ok())
+            .filter(|_| is_epoll)
+        else {
+            continue;
+        };
+        let info =
+            std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{epoll_fd}")).unwrap_or_default();
+        for line in info.lines().filter(|l| l.starts_with("tfd:")) {
+            let field = |name: &str| {
+                line.split_whitespace()
+                    .skip_while(|w| *w != name)
+                    .nth(1)
+                    .map(str::to_owned)
+            };
+            let target_fd = field("tfd:").and_then(|v| v.parse().ok()).unwrap_or(-1);
+            let events = field("events:")
+                .and_then(|v| u32::from_str_radix(&v, 16).ok())
+                .unwrap_or(0);
+            found.push(EpollWatch {
+                epoll_fd,
+                target_fd,
+                events,
+                edge: events & EPOLLET != 0,
+            });
+        }
+    }
+    found
 }
 
 /// The descendants of `root` (not `root` itself), in pid order.
@@ -120,4 +191,46 @@ pub fn listening(pids: &[i32]) -> Vec<Listening> {
         }
     }
     found.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nix::sys::epoll::{Epoll, EpollCreateFlags, EpollEvent, EpollFlags};
+    use std::os::fd::AsRawFd;
+
+    #[test]
+    fn reads_epoll_watches_and_the_edge_bit() {
+        let epoll = Epoll::new(EpollCreateFlags::EPOLL_CLOEXEC).unwrap();
+        let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let flags = EpollFlags::EPOLLIN | EpollFlags::EPOLLET;
+        epoll.add(&sock, EpollEvent::new(flags, 7)).unwrap();
+        let watches = epoll_watches(std::process::id() as i32);
+        let w = watches
+            .iter()
+            .find(|w| w.target_fd == sock.as_raw_fd())
+            .expect("the watch is listed");
+        assert!(w.edge, "{w:?}");
+        assert_eq!(w.events & 1, 1, "EPOLLIN");
+    }
+
+    #[test]
+    fn finds_descendants_not_the_root() {
+        let mk = |pid, ppid| Proc {
+            pid,
+            ppid,
+            state: 'S',
+            threads: 1,
+            cpu_ticks: 0,
+            comm: String::new(),
+            fds: 0,
+            wchan: String::new(),
+        };
+        let procs: BTreeMap<i32, Proc> = [mk(1, 0), mk(10, 1), mk(11, 10), mk(12, 11), mk(20, 1)]
+            .into_iter()
+            .map(|p| (p.pid, p))
+            .collect();
+        let pids: Vec<i32> = descendants(10, &procs).into_iter().map(|p| p.pid).collect();
+        assert_eq!(pids, vec![11, 12]);
+    }
 }

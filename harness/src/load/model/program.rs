@@ -256,6 +256,15 @@ pub struct SendStep {
     /// Close right after sending: `half` (FIN, the reply can still be read) or `reset` (RST).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub then_close: Option<CloseHow>,
+    /// Send the data this many times over (a flood).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<u32>,
+    /// Send in pieces of this many bytes (1: a byte at a time), `pause` apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chunk: Option<u32>,
+    /// The pause between pieces (default 10ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause: Option<Dur>,
 }
 
 /// When a read ends: `close` (the peer closes), `{ terminator: "##" }` (these bytes

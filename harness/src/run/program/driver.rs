@@ -130,34 +130,7 @@ impl<'a> Driver<'a> {
         if let Some(c) = &step.connect {
             self.connect(n, c);
         } else if let Some(sd) = &step.send {
-            let data = self.text(&sd.data);
-            let result = match self.clients.get_mut(&sd.client) {
-                Some(conn) => conn.send(data.as_bytes()),
-                None => Err(std::io::Error::other("not connected")),
-            };
-            self.rec.push(
-                &sd.client,
-                EventKind::Wire {
-                    sent: true,
-                    data: visible(data.as_bytes()),
-                    ended: None,
-                },
-            );
-            match result {
-                Ok(()) => {
-                    if let Some(how) = sd.then_close {
-                        self.close(&sd.client, how);
-                    }
-                }
-                Err(e) => self.rec.step(
-                    n,
-                    &format!("send on {}", sd.client),
-                    false,
-                    FailureClass::Crashed,
-                    "the bytes to be sent".into(),
-                    format!("sending failed: {e}"),
-                ),
-            }
+            self.send(n, sd);
         } else if let Some(r) = &step.recv {
             self.recv(n, r);
         } else if let Some(sl) = &step.silent {
@@ -275,6 +248,57 @@ impl<'a> Driver<'a> {
             }
         } else if let Some(d) = step.sleep {
             std::thread::sleep(d.0);
+        }
+    }
+
+    fn send(&mut self, n: usize, sd: &model::SendStep) {
+        let text = self.text(&sd.data);
+        let data = text.as_bytes().repeat(sd.repeat.unwrap_or(1) as usize);
+        let chunk = sd.chunk.map_or(data.len().max(1), |c| c.max(1) as usize);
+        let pause = sd.pause.map_or(Duration::from_millis(10), |d| d.0);
+        let result = match self.clients.get_mut(&sd.client) {
+            None => Err(std::io::Error::other("the client is not connected")),
+            Some(conn) => data.chunks(chunk).enumerate().try_for_each(|(i, piece)| {
+                if i > 0 {
+                    std::thread::sleep(pause);
+                }
+                conn.send(piece)
+            }),
+        };
+        let shown = if data.len() > 200 {
+            format!("{} bytes: {}...", data.len(), visible(&data[..200]))
+        } else {
+            visible(&data)
+        };
+        self.rec.push(
+            &sd.client,
+            EventKind::Wire {
+                sent: true,
+                data: shown,
+                ended: None,
+            },
+        );
+        match result {
+            Ok(()) => {
+                if let Some(how) = sd.then_close {
+                    self.close(&sd.client, how);
+                }
+            }
+            Err(e) => {
+                let class = if self.target.exit().is_some() {
+                    FailureClass::Crashed
+                } else {
+                    FailureClass::NoReply
+                };
+                self.rec.step(
+                    n,
+                    &format!("send on {}", sd.client),
+                    false,
+                    class,
+                    "the bytes to be taken".into(),
+                    format!("sending failed: {e}"),
+                );
+            }
         }
     }
 

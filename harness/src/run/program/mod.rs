@@ -230,6 +230,8 @@ pub fn run(
             },
         });
     }
+    rec.events
+        .extend(crate::observe::changes(&samples_before_stop));
     rec.events.sort_by_key(|e| e.at_us);
     let observations = samples_before_stop
         .iter()
