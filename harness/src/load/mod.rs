@@ -149,7 +149,9 @@ fn load_file(
             .map(|p| LoadError::at(file, &text, p.at, p.message, p.help))
             .collect());
     }
-    let family = file.parent().and_then(|p| p.file_name()).map_or_else(
+    // The folder's real name, also for a file given as `x.yaml` from inside it.
+    let real = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_owned());
+    let family = real.parent().and_then(|p| p.file_name()).map_or_else(
         || "scenarios".to_owned(),
         |n| n.to_string_lossy().into_owned(),
     );

@@ -22,6 +22,18 @@ pub struct Proc {
     /// The kernel function the process sleeps in (`/proc/PID/wchan`), if it sleeps.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub wchan: String,
+    /// For each thread, where it waits: its wchan and the system call it is in
+    /// (`/proc/PID/task/TID/syscall`: a number, or `running`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tasks: Vec<TaskWait>,
+}
+
+/// Where one thread waits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskWait {
+    pub tid: i32,
+    pub wchan: String,
+    pub syscall: String,
 }
 
 /// Every process on the machine, by pid (those that vanish while being read are skipped).
@@ -44,6 +56,7 @@ pub fn all() -> BTreeMap<i32, Proc> {
                     comm: s.comm,
                     fds: 0,
                     wchan: String::new(),
+                    tasks: Vec::new(),
                 },
             )
         })
@@ -58,6 +71,27 @@ pub fn detail(mut p: Proc) -> Proc {
     if p.wchan == "0" {
         p.wchan.clear();
     }
+    let tasks = std::fs::read_dir(format!("/proc/{}/task", p.pid))
+        .into_iter()
+        .flatten()
+        .flatten();
+    p.tasks = tasks
+        .filter_map(|t| {
+            let tid = t.file_name().to_str()?.parse().ok()?;
+            let read = |f: &str| std::fs::read_to_string(t.path().join(f)).unwrap_or_default();
+            let wchan = read("wchan").trim().trim_start_matches('0').to_owned();
+            let syscall = read("syscall")
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            Some(TaskWait {
+                tid,
+                wchan,
+                syscall,
+            })
+        })
+        .collect();
     p
 }
 
@@ -225,6 +259,7 @@ mod tests {
             comm: String::new(),
             fds: 0,
             wchan: String::new(),
+            tasks: Vec::new(),
         };
         let procs: BTreeMap<i32, Proc> = [mk(1, 0), mk(10, 1), mk(11, 10), mk(12, 11), mk(20, 1)]
             .into_iter()
