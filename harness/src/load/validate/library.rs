@@ -1,0 +1,194 @@
+//! Checks of library scenarios: actors, their steps and expectations.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{check_level, first_two_written, Checker};
+use crate::load::model::{Expect, Scenario, Step};
+use crate::load::suggest;
+
+fn labels(s: &Scenario) -> BTreeMap<&str, (String, usize)> {
+    let mut labels = BTreeMap::new();
+    for (actor, steps) in &s.actors {
+        for (i, step) in steps.iter().enumerate() {
+            if let Some(l) = &step.label {
+                labels.entry(l.as_str()).or_insert((actor.clone(), i));
+            }
+        }
+    }
+    labels
+}
+
+pub(super) fn check_actors(c: &mut Checker, s: &Scenario) {
+    let labels = labels(s);
+    let mut seen_labels = BTreeSet::new();
+    for (actor, steps) in &s.actors {
+        if steps.is_empty() {
+            c.at(
+                format!("actors.{actor}"),
+                format!("actor `{actor}` has no steps"),
+                None,
+            );
+        }
+        for (i, step) in steps.iter().enumerate() {
+            let path = format!("actors.{actor}[{i}]");
+            if let Some(l) = &step.label {
+                if !seen_labels.insert(l.as_str()) {
+                    c.at(
+                        format!("{path}.label"),
+                        format!("label `{l}` is used twice"),
+                        Some("labels name one step across all actors".into()),
+                    );
+                }
+            }
+            check_step(c, &path, step, &labels);
+        }
+    }
+}
+
+fn check_step(c: &mut Checker, path: &str, step: &Step, labels: &BTreeMap<&str, (String, usize)>) {
+    let kinds = step.kinds();
+    let kind = match kinds.as_slice() {
+        [one] => *one,
+        [] => {
+            let list = Step::KINDS
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            c.at(
+                path,
+                "a step with no operation",
+                Some(format!("add one of {list}")),
+            );
+            return;
+        }
+        [_, _, ..] => {
+            let (first, second) = first_two_written(c, path, &kinds);
+            c.at_key(
+                format!("{path}.{second}"),
+                format!("a step has one operation; this one has `{first}` and `{second}`"),
+                Some("split it into two steps".into()),
+            );
+            return;
+        }
+    };
+    for (op, block, timeout) in [
+        (
+            "put",
+            step.put.as_ref().map(|p| p.block),
+            step.put.as_ref().and_then(|p| p.timeout),
+        ),
+        (
+            "get",
+            step.get.as_ref().map(|g| g.block),
+            step.get.as_ref().and_then(|g| g.timeout),
+        ),
+    ] {
+        if block == Some(false) && timeout.is_some() {
+            c.at_key(
+                format!("{path}.{op}.timeout"),
+                "a timeout needs `block: true`",
+                Some(
+                    "Python ignores the timeout of a non-blocking call; remove one of them".into(),
+                ),
+            );
+        }
+        if timeout.is_some_and(|t| t.0.is_zero()) {
+            c.at(
+                format!("{path}.{op}.timeout"),
+                "a zero timeout",
+                Some("use `block: false` for a call that must not wait".into()),
+            );
+        }
+    }
+    if kind == "sleep" && step.label.is_some() {
+        c.at_key(
+            format!("{path}.label"),
+            "a `sleep` cannot be labelled: `not_before` waits for a call to start",
+            Some("label the call after the sleep".into()),
+        );
+    }
+    if step.repeat == Some(0) {
+        c.at(
+            format!("{path}.repeat"),
+            "`repeat: 0` runs nothing",
+            Some("remove the step, or repeat at least once".into()),
+        );
+    }
+    if let Some(e) = &step.expect {
+        check_expect(c, &format!("{path}.expect"), kind, e, labels);
+    }
+}
+
+fn check_expect(
+    c: &mut Checker,
+    path: &str,
+    kind: &str,
+    e: &Expect,
+    labels: &BTreeMap<&str, (String, usize)>,
+) {
+    if kind == "sleep" {
+        c.at_key(path, "a `sleep` step has nothing to expect", None);
+        return;
+    }
+    if e.value.is_some() && e.error.is_some() {
+        c.at_key(
+            format!("{path}.error"),
+            "expect either a `value` or an `error`, not both",
+            None,
+        );
+    }
+    if e.value.is_some() && matches!(kind, "put" | "close") {
+        c.at_key(
+            format!("{path}.value"),
+            format!("`{kind}` returns no value"),
+            Some("expect `error: ...`, or nothing (it must succeed)".into()),
+        );
+    }
+    if e.error.is_some() && !matches!(kind, "put" | "get") {
+        c.at_key(
+            format!("{path}.error"),
+            format!("`{kind}` cannot fail"),
+            None,
+        );
+    }
+    if e.after.is_some() && e.within.is_some() {
+        c.at_key(
+            format!("{path}.within"),
+            "`after` already bounds the time (0.6x to 10x); remove `within`",
+            None,
+        );
+    }
+    for (key, d) in [("after", e.after), ("within", e.within)] {
+        if d.is_some_and(|d| d.0.is_zero()) {
+            c.at(
+                format!("{path}.{key}"),
+                format!("`{key}: 0s` can never hold"),
+                None,
+            );
+        }
+    }
+    if e.class.is_some() && e.value.is_none() {
+        c.at_key(
+            format!("{path}.class"),
+            "`class` names the failure class of a wrong `value`; this expect has no `value`",
+            None,
+        );
+    }
+    if let Some(l) = &e.not_before {
+        if !labels.contains_key(l.as_str()) {
+            let help = match suggest::nearest(l, labels.keys().copied()) {
+                Some(n) => format!("did you mean `{n}`? a step gets a name with `label: NAME`"),
+                None => "a step gets a name with `label: NAME`".to_owned(),
+            };
+            c.at(
+                format!("{path}.not_before"),
+                format!("no step is labelled `{l}`"),
+                Some(help),
+            );
+        }
+    }
+    if let Some(level) = &e.level {
+        check_level(c, &format!("{path}.level"), &level.0);
+    }
+}

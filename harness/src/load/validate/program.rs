@@ -1,0 +1,151 @@
+//! Checks of program scenarios: fixtures, mounts, served sockets, steps and their clients.
+
+use std::collections::BTreeSet;
+
+use super::{check_level, first_two_written, Checker};
+use crate::load::model::Scenario;
+use crate::load::suggest;
+
+pub(super) fn check_program(c: &mut Checker, s: &Scenario) {
+    let sub = &s.subject;
+    if !s.actors.is_empty() {
+        c.at_key(
+            "actors",
+            "`actors` are for library subjects; a program scenario has `steps`",
+            None,
+        );
+    }
+    if sub.params.maxsize != 0 {
+        c.at_key("subject.params", "`params` are for library subjects", None);
+    }
+    for (i, e) in s.explore.iter().enumerate() {
+        if *e != crate::load::model::Explorer::Threads {
+            c.at(
+                format!("explore[{i}]"),
+                format!("`{e}` explores library subjects only; a program runs as it is"),
+                None,
+            );
+        }
+    }
+    for path in sub.files.keys() {
+        if !relative_inside(path) {
+            c.at_key(
+                format!("subject.files.{path}"),
+                format!("fixture path `{path}` must stay inside the working directory"),
+                Some("use a relative path without `..`, e.g. `static/index.html`".into()),
+            );
+        }
+    }
+    for (target, source) in &sub.mounts {
+        if !target.starts_with('/') || target == "/" || target.split('/').any(|p| p == "..") {
+            c.at_key(
+                format!("subject.mounts.{target}"),
+                format!("`{target}` must be an absolute path below `/`"),
+                Some("e.g. `/home/tarena/FTP: ftp`".into()),
+            );
+        }
+        if !relative_inside(source) {
+            c.at(
+                format!("subject.mounts.{target}"),
+                format!("`{source}` must be a folder inside the working directory"),
+                None,
+            );
+        }
+    }
+    let mut names: BTreeSet<String> = BTreeSet::new();
+    for (i, srv) in sub.serve.iter().enumerate() {
+        if !names.insert(srv.name.clone()) {
+            c.at(
+                format!("subject.serve[{i}].name"),
+                format!("`{}` is used twice", srv.name),
+                None,
+            );
+        }
+    }
+    for (i, step) in s.steps.iter().enumerate() {
+        let path = format!("steps[{i}]");
+        let kinds = step.kinds();
+        match kinds.as_slice() {
+            [_] => {}
+            [] => {
+                let list = crate::load::model::ProgramStep::KINDS
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                c.at(
+                    &path,
+                    "a step with no action",
+                    Some(format!("add one of {list}")),
+                );
+                continue;
+            }
+            [_, _, ..] => {
+                let (first, second) = first_two_written(c, &path, &kinds);
+                c.at_key(
+                    format!("{path}.{second}"),
+                    format!("a step does one thing; this one has `{first}` and `{second}`"),
+                    Some("split it into two steps".into()),
+                );
+                continue;
+            }
+        }
+        if let Some(l) = &step.level {
+            check_level(c, &format!("{path}.level"), &l.0);
+        }
+        let uses: Vec<(&str, &str)> = [
+            ("send", step.send.as_ref().map(|x| x.client.as_str())),
+            ("recv", step.recv.as_ref().map(|x| x.client.as_str())),
+            ("silent", step.silent.as_ref().map(|x| x.client.as_str())),
+            ("close", step.close.as_ref().map(|x| x.client.as_str())),
+        ]
+        .into_iter()
+        .filter_map(|(k, n)| Some((k, n?)))
+        .collect();
+        for (kind, name) in uses {
+            if !names.contains(name) {
+                let help = suggest::nearest(name, names.iter().map(String::as_str))
+                    .map(|n| format!("did you mean `{n}`?"))
+                    .or_else(|| Some("open it first with `connect: NAME`".into()));
+                c.at(
+                    format!("{path}.{kind}.client"),
+                    format!("no client `{name}` is open at this step"),
+                    help,
+                );
+            }
+        }
+        if let Some(a) = &step.accept {
+            if !sub
+                .serve
+                .iter()
+                .any(|s| s.name == a.server && s.proto == crate::load::model::Proto::Tcp)
+            {
+                c.at(
+                    format!("{path}.accept.server"),
+                    format!("no TCP socket `{}` is opened by `subject.serve`", a.server),
+                    None,
+                );
+            }
+            names.insert(a.name.clone());
+        }
+        if let Some(conn) = &step.connect {
+            names.insert(conn.client().to_owned());
+        }
+        if let Some(crate::load::model::Until::Terminator(t)) =
+            step.recv.as_ref().and_then(|r| r.until.as_ref())
+        {
+            if t.0.is_empty() {
+                c.at(
+                    format!("{path}.recv.until.terminator"),
+                    "an empty terminator ends every read at once",
+                    None,
+                );
+            }
+        }
+    }
+}
+
+/// A relative path that stays inside its folder.
+fn relative_inside(p: &str) -> bool {
+    !p.is_empty() && !p.starts_with('/') && !p.split('/').any(|part| part == "..")
+}
