@@ -9,6 +9,25 @@ use std::time::SystemTime;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// `println!` that ends the program quietly when its reader has gone (`conform list | head`)
+/// instead of panicking. SIGPIPE stays ignored: a program's closed stdin must give an error
+/// to the harness, not kill it.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        if writeln!(std::io::stdout(), $($t)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
+macro_rules! out {
+    ($($t:tt)*) => {{
+        if write!(std::io::stdout(), $($t)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 use crate::catalogue::{Catalogue, Status};
 use crate::load::{self, diagnostic, Loaded};
 use crate::plan::{self, Subjects};
@@ -138,11 +157,6 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
 
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
-    // Like any Unix tool, end quietly when the reader of our output goes away (`| head`).
-    // Safety: restoring the default disposition of one signal at start-up.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
     let cli = Cli::parse();
     match cli.command {
         Command::Worker => run::worker::main(),
@@ -155,7 +169,7 @@ pub fn main() -> i32 {
         Command::Subjects => subjects(),
         Command::Schema => {
             let schema = schemars::schema_for!(crate::load::Scenario);
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&schema).unwrap_or_default()
             );
@@ -200,7 +214,7 @@ fn list(paths: &[PathBuf]) -> i32 {
     for l in &loaded {
         let s = &l.scenario;
         let explore: Vec<String> = s.explore.iter().map(|e| e.to_string()).collect();
-        println!(
+        outln!(
             "{:<40} {:<10} [{}] {}",
             s.id,
             l.family,
@@ -223,7 +237,7 @@ fn check(paths: &[PathBuf], vars: &BTreeMap<String, String>) -> i32 {
                 eprintln!("error: {e}");
                 return 2;
             }
-            println!("{} scenarios, no errors", l.len());
+            outln!("{} scenarios, no errors", l.len());
             0
         }
         None => 2,
@@ -285,14 +299,14 @@ fn run_cmd(args: RunArgs) -> i32 {
     let human_out = args.format == Format::Human;
     let results = run::run_all(&trials, &ctx, jobs, &|t| {
         if human_out {
-            println!("{}", human::line(t, style));
+            outln!("{}", human::line(t, style));
         }
     });
     let report = RunReport::new(results, started, std::env::args().collect(), vars);
     match args.format {
-        Format::Human => print!("{}", human::summary(&report, style)),
-        Format::Json => println!("{}", report::json::render(&report)),
-        Format::Junit => println!("{}", report::junit::render(&report)),
+        Format::Human => out!("{}", human::summary(&report, style)),
+        Format::Json => outln!("{}", report::json::render(&report)),
+        Format::Junit => outln!("{}", report::junit::render(&report)),
     }
     if let Some(dir) = &args.report {
         if let Err(e) = write_reports(dir, &report) {
@@ -300,7 +314,7 @@ fn run_cmd(args: RunArgs) -> i32 {
             return 2;
         }
         if human_out {
-            println!("reports: {}", dir.join("results.json").display());
+            outln!("reports: {}", dir.join("results.json").display());
         }
     }
     let _ = std::io::stdout().flush();
@@ -334,15 +348,20 @@ fn claims(paths: &[PathBuf]) -> i32 {
             .iter()
             .filter(|l| l.scenario.claims.contains(&claim.id))
             .collect();
-        let mutants: BTreeSet<&str> = conform_impls::registry::subjects()
+        let proves = |caught_by: &[conform_impls::registry::Catch]| {
+            caught_by
+                .iter()
+                .any(|c| scenarios.iter().any(|l| l.scenario.id == c.scenario))
+        };
+        let library = conform_impls::registry::subjects()
             .iter()
-            .filter(|s| {
-                s.caught_by
-                    .iter()
-                    .any(|c| scenarios.iter().any(|l| l.scenario.id == c.scenario))
-            })
-            .map(|s| s.name)
-            .collect();
+            .filter(|s| proves(s.caught_by))
+            .map(|s| s.name);
+        let programs = conform_impls::registry::program_mutants()
+            .iter()
+            .filter(|m| proves(m.caught_by))
+            .map(|m| m.name);
+        let mutants: BTreeSet<&str> = library.chain(programs).collect();
         let state = match claim.status {
             Status::Checkable if scenarios.is_empty() => "NOT COVERED",
             Status::Checkable if mutants.is_empty() => "unproven",
@@ -353,18 +372,18 @@ fn claims(paths: &[PathBuf]) -> i32 {
             Status::Informational => "informational",
             Status::NotObservable => "not observable",
         };
-        println!("{:<24} {:<14} {}", claim.id, state, claim.text);
+        outln!("{:<24} {:<14} {}", claim.id, state, claim.text);
         for l in &scenarios {
-            println!("    scenario {}", l.scenario.id);
+            outln!("    scenario {}", l.scenario.id);
         }
         for m in &mutants {
-            println!("    proven by catching {m}");
+            outln!("    proven by catching {m}");
         }
         if let Some(why) = &claim.why {
-            println!("    ({why})");
+            outln!("    ({why})");
         }
     }
-    println!(
+    outln!(
         "\n{covered} of {checkable} checkable claims covered by a scenario that catches a mutant"
     );
     0
@@ -372,7 +391,7 @@ fn claims(paths: &[PathBuf]) -> i32 {
 
 fn subjects() -> i32 {
     for s in conform_impls::registry::subjects() {
-        println!(
+        outln!(
             "{:<36} {:<6} {:?}: {}",
             s.name,
             s.contract.name(),
@@ -380,7 +399,14 @@ fn subjects() -> i32 {
             s.about
         );
         for c in s.caught_by {
-            println!("    caught by {} ({})", c.scenario, c.class);
+            outln!("    caught by {} ({})", c.scenario, c.class);
+        }
+    }
+    for m in conform_impls::registry::program_mutants() {
+        outln!("{:<36} {:<6} Mutant: {}", m.name, "program", m.about);
+        outln!("    runs `{}`", m.command);
+        for c in m.caught_by {
+            outln!("    caught by {} ({})", c.scenario, c.class);
         }
     }
     0
@@ -390,7 +416,7 @@ fn reference_program(r: &RefArgs) -> i32 {
     let programs = conform_impls::programs::all();
     if r.list || r.args.is_empty() {
         for p in programs {
-            println!("{:<24} {}", p.name, p.about);
+            outln!("{:<24} {}", p.name, p.about);
         }
         return if r.list { 0 } else { 2 };
     }

@@ -13,6 +13,8 @@ use crate::load::model::CloseHow;
 pub const DEFAULT_QUIET: Duration = Duration::from_millis(300);
 /// How long a read waits for its first byte, and a connect for its answer, by default.
 pub const DEFAULT_WITHIN: Duration = Duration::from_secs(2);
+/// How long a send may wait for a program that does not read (its buffers are full).
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// What ends a read.
 #[derive(Debug, Clone)]
@@ -45,9 +47,10 @@ impl Ended {
     }
 }
 
-/// One end of a conversation: a TCP stream, or a UDP socket and the peer it talks to.
+/// One end of a conversation: a TCP stream (and bytes read past the last terminator, kept
+/// for the next read), or a UDP socket and the peer it talks to.
 pub enum Conn {
-    Tcp(TcpStream),
+    Tcp(TcpStream, Vec<u8>),
     Udp {
         socket: UdpSocket,
         peer: Option<SocketAddr>,
@@ -73,7 +76,9 @@ impl Conn {
     ) -> std::io::Result<Conn> {
         socket.connect_timeout(&loopback(port).into(), within)?;
         socket.set_tcp_nodelay(true)?;
-        Ok(Conn::Tcp(socket.into()))
+        let stream: TcpStream = socket.into();
+        stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
+        Ok(Conn::Tcp(stream, Vec::new()))
     }
 
     pub fn connect_udp(socket: socket2::Socket, port: u16) -> std::io::Result<Conn> {
@@ -87,7 +92,7 @@ impl Conn {
 
     pub fn send(&mut self, data: &[u8]) -> std::io::Result<()> {
         match self {
-            Conn::Tcp(s) => s.write_all(data),
+            Conn::Tcp(s, _) => s.write_all(data),
             Conn::Udp {
                 socket,
                 peer: Some(p),
@@ -99,19 +104,30 @@ impl Conn {
         }
     }
 
-    /// Reads until `until`, waiting at most `within` for the first byte.
+    /// Reads until `until`. A quiet period ends a read only after its first byte, which must
+    /// come within `within`; a terminator or the peer's close must come within `within`.
+    /// Bytes past a terminator are kept for the next read.
     pub fn read_until(&mut self, until: &Until, within: Duration) -> (Vec<u8>, Ended) {
         let start = Instant::now();
         let first_by = start + within;
-        // However the read is framed, it stops in the end.
-        let cap = first_by + Duration::from_secs(30);
-        let mut got = Vec::new();
+        let cap = match until {
+            // However a quiet read goes on, it stops in the end.
+            Until::Quiet(_) => first_by + Duration::from_secs(30),
+            _ => first_by,
+        };
+        let mut got = match self {
+            Conn::Tcp(_, pending) => std::mem::take(pending),
+            Conn::Udp { .. } => Vec::new(),
+        };
         let mut buf = vec![0u8; 64 * 1024];
         loop {
+            if let Some(end) = self.terminated(until, &mut got) {
+                return (got, end);
+            }
             let now = Instant::now();
             let wait = match (got.is_empty(), until) {
-                (true, _) => first_by.saturating_duration_since(now),
-                (false, Until::Quiet(q)) => *q,
+                (true, _) => first_by.min(cap).saturating_duration_since(now),
+                (false, Until::Quiet(q)) => (*q).min(cap.saturating_duration_since(now)),
                 (false, _) => cap.saturating_duration_since(now),
             };
             if wait.is_zero() {
@@ -119,21 +135,11 @@ impl Conn {
             }
             match self.read_some(&mut buf, wait) {
                 Ok(0) => return (got, Ended::Closed),
-                Ok(n) => {
-                    got.extend_from_slice(&buf[..n]);
-                    if let Until::Terminator(t) = until {
-                        if got.windows(t.len()).any(|w| w == t.as_slice()) {
-                            return (got, Ended::Terminator);
-                        }
-                    }
-                }
+                Ok(n) => got.extend_from_slice(&buf[..n]),
                 Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                    let ended = if !got.is_empty() && matches!(until, Until::Quiet(_)) {
-                        Ended::Quiet
-                    } else {
-                        Ended::TimedOut
-                    };
-                    return (got, ended);
+                    let quiet =
+                        !got.is_empty() && matches!(until, Until::Quiet(_)) && Instant::now() < cap;
+                    return (got, if quiet { Ended::Quiet } else { Ended::TimedOut });
                 }
                 Err(e) if e.kind() == ErrorKind::ConnectionReset => return (got, Ended::Reset),
                 Err(_) => return (got, Ended::Closed),
@@ -141,11 +147,26 @@ impl Conn {
         }
     }
 
+    /// Whether `got` holds the terminator; if so, what follows it is kept for the next read.
+    fn terminated(&mut self, until: &Until, got: &mut Vec<u8>) -> Option<Ended> {
+        let Until::Terminator(t) = until else {
+            return None;
+        };
+        let at = got
+            .windows(t.len().max(1))
+            .position(|w| w == t.as_slice())?;
+        let rest = got.split_off(at + t.len());
+        if let Conn::Tcp(_, pending) = self {
+            *pending = rest;
+        }
+        Some(Ended::Terminator)
+    }
+
     /// One read of whatever arrives within `wait` (a datagram, for UDP: its sender becomes
     /// the peer to answer).
     fn read_some(&mut self, buf: &mut [u8], wait: Duration) -> std::io::Result<usize> {
         match self {
-            Conn::Tcp(s) => {
+            Conn::Tcp(s, _) => {
                 s.set_read_timeout(Some(wait))?;
                 s.read(buf)
             }
@@ -167,11 +188,11 @@ impl Conn {
     /// reset (SO_LINGER 0, then close: RST).
     pub fn close(self, how: CloseHow) -> Option<Conn> {
         match (self, how) {
-            (Conn::Tcp(s), CloseHow::Half) => {
+            (Conn::Tcp(s, pending), CloseHow::Half) => {
                 let _ = s.shutdown(Shutdown::Write);
-                Some(Conn::Tcp(s))
+                Some(Conn::Tcp(s, pending))
             }
-            (Conn::Tcp(s), CloseHow::Reset) => {
+            (Conn::Tcp(s, _), CloseHow::Reset) => {
                 let sock = socket2::Socket::from(s);
                 let _ = sock.set_linger(Some(Duration::ZERO));
                 None
@@ -208,7 +229,8 @@ impl Served {
             match l.accept() {
                 Ok((s, _)) => {
                     s.set_nonblocking(false)?;
-                    return Ok(Conn::Tcp(s));
+                    s.set_write_timeout(Some(WRITE_TIMEOUT))?;
+                    return Ok(Conn::Tcp(s, Vec::new()));
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock && Instant::now() < until => {
                     std::thread::sleep(Duration::from_millis(5))

@@ -374,3 +374,66 @@ fn a_program_runs_isolated_as_a_user_who_is_not_root() {
     let o = as_nobody(&format!("{exe} run scenarios/servers/echo-hardcoded-port.yaml --target '/usr/bin/python3 examples/echo_server.py'")).unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
+
+#[test]
+fn a_program_trial_past_its_deadline_is_stopped_and_hung() {
+    let started = std::time::Instant::now();
+    let o = conform(
+        "deadline",
+        &["run", "harness/tests/data/programs/deadline.yaml"],
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("(hung)") && out.contains("deadline of 2s"),
+        "{out}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "stopped near its 2s deadline, not after its 40s of steps"
+    );
+    assert!(survivors("deadline").is_empty());
+}
+
+#[test]
+fn an_interrupted_run_leaves_nothing_behind() {
+    for signal in ["-KILL", "-TERM"] {
+        let mark = format!("interrupted{signal}");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_conform"))
+            .args(["run", "harness/tests/data/programs/sleeper.yaml"])
+            .current_dir(root())
+            .env("CONFORM_TEST_MARK", &mark)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let pid = child.id().to_string();
+        // Wait until the program runs, then end the harness abruptly.
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while survivors(&mark).len() < 3 && std::time::Instant::now() < until {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Command::new("kill").args([signal, &pid]).status().unwrap();
+        child.wait().unwrap();
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while !survivors(&mark).is_empty() && std::time::Instant::now() < until {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert!(
+            survivors(&mark).is_empty(),
+            "{signal}: left behind: {:?}",
+            survivors(&mark)
+        );
+        let ours = format!("conform-{pid}-");
+        let cgroups: Vec<_> = std::fs::read_dir("/sys/fs/cgroup/pids")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(&ours))
+            .collect();
+        assert!(
+            cgroups.is_empty(),
+            "{signal}: cgroups left behind: {cgroups:?}"
+        );
+    }
+}

@@ -18,8 +18,8 @@ pub struct SourceMap {
     pub scalars: Vec<(usize, String)>,
     /// The offsets of the scalars that are quoted (their text starts one byte later).
     pub quoted: std::collections::HashSet<usize>,
-    /// The offsets of values no `{variable}` is filled into (regexes, titles, descriptions),
-    /// so braces there mean what they say.
+    /// The offsets of values no `{variable}` is filled into (regexes, titles, descriptions,
+    /// fixture files' contents), so braces there mean what they say.
     pub verbatim: std::collections::HashSet<usize>,
 }
 
@@ -119,6 +119,7 @@ impl MarkedEventReceiver for Builder {
                     || path == "regex"
                     || path == "title"
                     || path == "description"
+                    || path.starts_with("subject.files.")
                 {
                     self.map.verbatim.insert(at);
                 }

@@ -21,6 +21,8 @@ pub struct Job {
 
 /// The worker's main: read a job, run it, print events. Exit code 0 when it ran.
 pub fn main() -> i32 {
+    // A worker whose runner died has nobody to report to.
+    let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL);
     // Panics of the subject are recorded as events; keep stderr for real trouble.
     std::panic::set_hook(Box::new(|_| {}));
     let mut input = String::new();

@@ -185,7 +185,9 @@ impl Cgroups {
             Ok(()) => (groups, None),
             Err(e) => {
                 groups.remove();
-                (Cgroups::default(), Some(format!("no cgroup limits ({e}): the process limit falls back to RLIMIT_NPROC, which binds other users but not root")))
+                // Said once per run: no per-trial detail (paths) in the text.
+                let why = e.rsplit(": ").next().unwrap_or(&e).to_owned();
+                (Cgroups::default(), Some(format!("no cgroups ({why}): no memory limit, and the process limit falls back to RLIMIT_NPROC, which binds other users but not root")))
             }
         }
     }

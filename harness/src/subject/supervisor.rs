@@ -7,6 +7,7 @@
 use std::os::fd::{FromRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::process::Command as Process;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{kill, killpg, Signal};
@@ -41,8 +42,10 @@ pub fn main(spec: &str) -> i32 {
             return 2;
         }
     };
-    // If the harness dies, so does the supervisor; its cleanup then falls to the cgroup check.
-    let _ = nix::sys::prctl::set_pdeathsig(Signal::SIGKILL);
+    // The harness dying (even by SIGKILL), Ctrl-C at the terminal, or a TERM: each ends in
+    // the same clean-up as a normal stop, so no program outlives an interrupted run.
+    catch_stop_signals();
+    let _ = nix::sys::prctl::set_pdeathsig(Signal::SIGTERM);
     let _ = nix::sys::prctl::set_child_subreaper(true);
     let iso = match isolate::enter_namespaces(spec.netns, &spec.mounts, &spec.dir) {
         Ok(i) => i,
@@ -73,11 +76,13 @@ pub fn main(spec: &str) -> i32 {
         cgroups.remove();
         return 2;
     }
+    let in_userns = (iso.netns || iso.mountns) && !nix::unistd::getuid().is_root();
     let mut sup = Supervisor {
         control,
         spec,
         cgroups,
         target: None,
+        in_userns,
     };
     let code = sup.serve();
     sup.cgroups.remove();
@@ -89,6 +94,43 @@ struct Supervisor {
     spec: Spec,
     cgroups: Cgroups,
     target: Option<i32>,
+    /// Whether the supervisor made a user namespace (not root, namespaces asked for).
+    in_userns: bool,
+}
+
+/// Set by SIGINT, SIGTERM (also the parent-death signal) and SIGHUP.
+static STOP_SIGNAL: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_stop_signal(_: libc::c_int) {
+    STOP_SIGNAL.store(true, Ordering::Relaxed);
+}
+
+fn catch_stop_signals() {
+    use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet};
+    let action = SigAction::new(
+        SigHandler::Handler(on_stop_signal),
+        SaFlags::empty(),
+        SigSet::empty(),
+    );
+    for sig in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
+        // Safety: the handler only stores to an atomic.
+        let _ = unsafe { sigaction(sig, &action) };
+    }
+}
+
+/// Points the supervisor's own stdin, stdout and stderr at /dev/null.
+fn release_stdio() {
+    if let Ok(null) = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+    {
+        use std::os::fd::AsRawFd;
+        for fd in 0..3 {
+            // Safety: dup2 onto the standard descriptors, which nothing else holds references to.
+            unsafe { libc::dup2(null.as_raw_fd(), fd) };
+        }
+    }
 }
 
 impl Supervisor {
@@ -101,6 +143,12 @@ impl Supervisor {
     fn serve(&mut self) -> i32 {
         loop {
             self.reap_all();
+            if STOP_SIGNAL.load(Ordering::Relaxed) {
+                self.stop(Duration::ZERO);
+                // Nobody is left to remove the temp dir: the harness is gone or going.
+                let _ = std::fs::remove_dir_all(&self.spec.dir);
+                return 0;
+            }
             if !control::readable(&self.control, 5) {
                 continue;
             }
@@ -112,7 +160,9 @@ impl Supervisor {
                     return 0;
                 }
                 Ok(None) | Err(_) => {
+                    // The harness is gone: nobody else will remove the working directory.
                     self.stop(Duration::ZERO);
+                    let _ = std::fs::remove_dir_all(&self.spec.dir);
                     return 0;
                 }
             }
@@ -148,10 +198,13 @@ impl Supervisor {
             );
         };
         let limits = spec.limits;
-        // Without a pids cgroup, RLIMIT_NPROC is the only process limit (it counts all of the
-        // user's processes, so it is set above what the user runs already).
-        let nproc = (self.cgroups.dirs.is_empty() && !nix::unistd::getuid().is_root())
-            .then(|| user_processes() + u64::from(limits.processes));
+        // Without a pids cgroup, RLIMIT_NPROC is the only process limit. It counts the
+        // user's processes in the current user namespace: in a fresh one only ours, outside
+        // it all of the user's, so it is set above what the user runs already.
+        let nproc = (self.cgroups.dirs.is_empty() && !nix::unistd::getuid().is_root()).then(|| {
+            let base = if self.in_userns { 1 } else { user_processes() };
+            base + u64::from(limits.processes)
+        });
         let procs: Vec<std::fs::File> = self
             .cgroups
             .procs
@@ -172,6 +225,8 @@ impl Supervisor {
             cmd.pre_exec(move || {
                 nix::unistd::setpgid(Pid::from_raw(0), Pid::from_raw(0))
                     .map_err(std::io::Error::from)?;
+                // Should the supervisor itself be killed outright, its program goes too.
+                nix::sys::prctl::set_pdeathsig(Signal::SIGKILL).map_err(std::io::Error::from)?;
                 join.join_self()?;
                 isolate::set_rlimits(&limits, nproc)
             });
@@ -181,6 +236,9 @@ impl Supervisor {
                 let pid = child.id() as i32;
                 // The supervisor reaps with waitpid(-1); the Child handle is never waited on.
                 std::mem::forget(child);
+                // Only the program keeps the harness's pipes: once its tree is gone, the harness
+                // sees end of file on stdout and a broken pipe on stdin.
+                release_stdio();
                 self.target = Some(pid);
                 self.say(&Report::Started { pid }, None);
             }

@@ -206,6 +206,11 @@ impl Target {
         }
     }
 
+    /// A handle to stop the target from another thread.
+    pub fn stopper(&self) -> Stopper {
+        Stopper(self.control.clone())
+    }
+
     /// The supervisor's pid: every process of the target's tree descends from it.
     pub fn supervisor_pid(&self) -> i32 {
         self.supervisor.id() as i32
@@ -308,6 +313,21 @@ impl Target {
             let _ = t.close();
         }
         leftover
+    }
+}
+
+/// Stops a target from another thread (the trial's deadline); the owner's `stop` then
+/// finds it stopped.
+#[derive(Clone)]
+pub struct Stopper(Arc<OwnedFd>);
+
+impl Stopper {
+    pub fn stop_now(&self) {
+        let _ = control::send(
+            control::raw(&self.0),
+            &control::Command::Stop { grace_ms: 0 },
+            None,
+        );
     }
 }
 

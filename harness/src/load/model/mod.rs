@@ -189,7 +189,7 @@ pub struct Bounds {
 }
 
 /// `zombies: { max_age: 500ms }` (none lasts longer) or `zombies: { seen: true }` (one appears
-/// and lasts at least until the end of the steps).
+/// and is seen in two samples or more, 50ms apart).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ZombieAssert {

@@ -52,18 +52,33 @@ pub(super) fn check_program(c: &mut Checker, s: &Scenario) {
             );
         }
     }
+    // The clients open at each step: connected, accepted, or a UDP socket served (a TCP one
+    // is a listener: its connections come from `accept`).
     let mut names: BTreeSet<String> = BTreeSet::new();
+    let mut served = BTreeSet::new();
     for (i, srv) in sub.serve.iter().enumerate() {
-        if !names.insert(srv.name.clone()) {
+        if !served.insert(srv.name.clone()) {
             c.at(
                 format!("subject.serve[{i}].name"),
                 format!("`{}` is used twice", srv.name),
                 None,
             );
         }
+        if srv.proto == crate::load::model::Proto::Udp {
+            names.insert(srv.name.clone());
+        }
     }
+    let mut stdin_closed = false;
     for (i, step) in s.steps.iter().enumerate() {
         let path = format!("steps[{i}]");
+        if step.stdin.is_some() && stdin_closed {
+            c.at_key(
+                format!("{path}.stdin"),
+                "the program's stdin was closed by an earlier `close_stdin`",
+                None,
+            );
+        }
+        stdin_closed |= step.close_stdin.is_some();
         let kinds = step.kinds();
         match kinds.as_slice() {
             [_] => {}
@@ -130,6 +145,18 @@ pub(super) fn check_program(c: &mut Checker, s: &Scenario) {
         }
         if let Some(conn) = &step.connect {
             names.insert(conn.client().to_owned());
+        }
+        // A client closed for good cannot be used again (a half-closed one can still read).
+        let closed = [
+            step.close.as_ref().map(|x| (x.client.as_str(), x.how)),
+            step.send
+                .as_ref()
+                .and_then(|x| Some((x.client.as_str(), x.then_close?))),
+        ];
+        for (name, how) in closed.into_iter().flatten() {
+            if how != crate::load::model::CloseHow::Half {
+                names.remove(name);
+            }
         }
         if let Some(crate::load::model::Until::Terminator(t)) =
             step.recv.as_ref().and_then(|r| r.until.as_ref())

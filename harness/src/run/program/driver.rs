@@ -2,6 +2,8 @@
 //! its exit. Each step records what it expected and what it saw.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::{Recorder, DEFAULT_READY};
@@ -26,6 +28,8 @@ pub(super) struct Driver<'a> {
     stdout_seen: usize,
     stderr_seen: usize,
     runtime: &'a dyn Fn(&str) -> Option<String>,
+    /// Set when the trial's deadline passed: a `sleep` step ends early.
+    pub(super) overran: Arc<AtomicBool>,
 }
 
 impl<'a> Driver<'a> {
@@ -49,6 +53,7 @@ impl<'a> Driver<'a> {
             stdout_seen: 0,
             stderr_seen: 0,
             runtime,
+            overran: Arc::default(),
         }
     }
 
@@ -79,15 +84,20 @@ impl<'a> Driver<'a> {
             Ready::Stdout { matcher, within } => {
                 let deadline = Instant::now() + within.map_or(DEFAULT_READY, |d| d.0);
                 let m = matcher.fill(&|t| self.text(&model::Text(t.to_owned())));
-                let ok = self
-                    .target
-                    .output
-                    .wait_for(Stream::Stdout, 0, &m, deadline)
-                    .is_some();
-                if !ok {
-                    self.not_ready(format!("to print a line matching {m}"));
+                match self.target.output.wait_for(Stream::Stdout, 0, &m, deadline) {
+                    Some((index, _)) => {
+                        // The ready line is used up: a later `stdout` step looks past it.
+                        self.stdout_seen = index + 1;
+                        // A program that printed it may listen too: `connect` can use that.
+                        let found = tree::listening(&self.tree_pids());
+                        self.port = found.iter().find(|l| !l.udp).or(found.first()).copied();
+                        true
+                    }
+                    None => {
+                        self.not_ready(format!("to print a line matching {m}"));
+                        false
+                    }
                 }
-                ok
             }
             Ready::Listen { within } => {
                 let deadline = Instant::now() + within.map_or(DEFAULT_READY, |d| d.0);
@@ -134,36 +144,7 @@ impl<'a> Driver<'a> {
         } else if let Some(r) = &step.recv {
             self.recv(n, r);
         } else if let Some(sl) = &step.silent {
-            let got = match self.clients.get_mut(&sl.client) {
-                Some(conn) => {
-                    conn.read_until(&Until::Quiet(sl.duration.0), sl.duration.0)
-                        .0
-                }
-                None => Vec::new(),
-            };
-            let ok = got.is_empty();
-            if !ok {
-                self.rec.push(
-                    &sl.client,
-                    EventKind::Wire {
-                        sent: false,
-                        data: visible(&got),
-                        ended: None,
-                    },
-                );
-            }
-            self.rec.step(
-                n,
-                &format!("silent on {}", sl.client),
-                ok,
-                FailureClass::RepliedTooSoon,
-                format!("nothing for {}", sl.duration),
-                if ok {
-                    "nothing".into()
-                } else {
-                    format!("{} arrived", visible(&got))
-                },
-            );
+            self.silent(n, sl);
         } else if let Some(c) = &step.close {
             self.close(&c.client, c.how);
         } else if let Some(a) = &step.accept {
@@ -247,7 +228,12 @@ impl<'a> Driver<'a> {
                 }
             }
         } else if let Some(d) = step.sleep {
-            std::thread::sleep(d.0);
+            let until = Instant::now() + d.0;
+            while Instant::now() < until && !self.overran.load(Ordering::Relaxed) {
+                std::thread::sleep(
+                    Duration::from_millis(10).min(until.saturating_duration_since(Instant::now())),
+                );
+            }
         }
     }
 
@@ -324,19 +310,37 @@ impl<'a> Driver<'a> {
                     "not a number".into(),
                 )
             }
-            None => match self.port {
-                Some(l) => l.port,
-                None => {
-                    return self.rec.step(
-                        n,
-                        &format!("connect {name}"),
-                        false,
-                        FailureClass::HarnessError,
-                        "a port (the program was not seen listening; give `port:`)".into(),
-                        "none".into(),
-                    )
+            None => {
+                // Found at readiness, or now (a program ready at start may listen by now).
+                let now = || {
+                    tree::listening(&self.tree_pids())
+                        .into_iter()
+                        .find(|l| l.udp == udp)
+                };
+                match self.port.filter(|l| l.udp == udp).or_else(now) {
+                    Some(l) => l.port,
+                    None => {
+                        let what = if udp {
+                            "bound to a UDP port"
+                        } else {
+                            "listening on a TCP port"
+                        };
+                        let class = if self.target.exit().is_some() {
+                            FailureClass::Crashed
+                        } else {
+                            FailureClass::NeverReady
+                        };
+                        return self.rec.step(
+                            n,
+                            &format!("connect {name}"),
+                            false,
+                            class,
+                            format!("the program {what} (or give `port:`)"),
+                            "none found".into(),
+                        );
+                    }
                 }
-            },
+            }
         };
         let result = self
             .target
@@ -383,6 +387,45 @@ impl<'a> Driver<'a> {
         }
     }
 
+    /// Nothing may arrive for the whole duration, and the connection must stay open.
+    fn silent(&mut self, n: usize, sl: &model::SilentStep) {
+        let (got, ended) = match self.clients.get_mut(&sl.client) {
+            Some(conn) => conn.read_until(&Until::Quiet(sl.duration.0), sl.duration.0),
+            None => (Vec::new(), Ended::Closed),
+        };
+        if !got.is_empty() {
+            self.rec.push(
+                &sl.client,
+                EventKind::Wire {
+                    sent: false,
+                    data: visible(&got),
+                    ended: None,
+                },
+            );
+        }
+        let (ok, class, observed) = match ended {
+            _ if !got.is_empty() => (
+                false,
+                FailureClass::RepliedTooSoon,
+                format!("{} arrived", visible(&got)),
+            ),
+            Ended::Closed | Ended::Reset => (
+                false,
+                FailureClass::NoReply,
+                "the connection was closed".to_owned(),
+            ),
+            _ => (true, FailureClass::RepliedTooSoon, "nothing".to_owned()),
+        };
+        self.rec.step(
+            n,
+            &format!("silent on {}", sl.client),
+            ok,
+            class,
+            format!("nothing, on an open connection, for {}", sl.duration),
+            observed,
+        );
+    }
+
     fn recv(&mut self, n: usize, r: &model::RecvStep) {
         let until = match &r.until {
             Some(model::Until::Terminator(t)) => Until::Terminator(self.text(t).into_bytes()),
@@ -411,7 +454,13 @@ impl<'a> Driver<'a> {
                 ended: Some(ended.describe().into()),
             },
         );
-        let ok = !got.is_empty() && m.check(&got).ok;
+        // A read framed by a terminator or a close must end that way.
+        let framed = match until {
+            Until::Terminator(_) => ended == Ended::Terminator,
+            Until::Close => ended == Ended::Closed,
+            Until::Quiet(_) => true,
+        };
+        let ok = !got.is_empty() && framed && m.check(&got).ok;
         let class = if got.is_empty() {
             FailureClass::NoReply
         } else {
@@ -426,12 +475,24 @@ impl<'a> Driver<'a> {
         } else {
             format!("{} ({})", visible(&got), ended.describe())
         };
+        let expected = match &until {
+            Until::Terminator(t) => format!(
+                "{m}, up to {} within {}",
+                visible(t),
+                crate::judge::library::ms(within)
+            ),
+            Until::Close => format!(
+                "{m}, then the peer's close within {}",
+                crate::judge::library::ms(within)
+            ),
+            Until::Quiet(_) => format!("{m}"),
+        };
         self.rec.step(
             n,
             &format!("recv on {}", r.client),
             ok,
             class,
-            format!("{m}"),
+            expected,
             observed,
         );
     }

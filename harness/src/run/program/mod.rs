@@ -94,6 +94,45 @@ impl Recorder {
     }
 }
 
+/// Stops the program when the trial's deadline passes.
+struct Watchdog {
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    fired: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    handle: std::thread::JoinHandle<bool>,
+}
+
+impl Watchdog {
+    fn start(stopper: crate::subject::target::Stopper, deadline: Duration) -> Watchdog {
+        use std::sync::atomic::Ordering;
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let fired = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (flag, fire) = (done.clone(), fired.clone());
+        let handle = std::thread::spawn(move || {
+            let until = Instant::now() + deadline;
+            while Instant::now() < until {
+                if flag.load(Ordering::Relaxed) {
+                    return false;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            fire.store(true, Ordering::Relaxed);
+            stopper.stop_now();
+            true
+        });
+        Watchdog {
+            done,
+            fired,
+            handle,
+        }
+    }
+
+    /// Whether the deadline passed before the steps were done.
+    fn finish(self) -> bool {
+        self.done.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.handle.join().unwrap_or(false)
+    }
+}
+
 /// Runs `s` against its program (or `--target`), with resolved `vars`.
 pub fn run(
     s: &Scenario,
@@ -194,15 +233,23 @@ pub fn run(
         },
     );
     let sampler = Sampler::start(target.supervisor_pid(), target.t0);
+    // The trial's deadline: past it the program is killed, which ends any step waiting on it.
+    let deadline = s.timeout.map_or(super::DEFAULT_TIMEOUT, |t| t.0);
+    let watchdog = Watchdog::start(target.stopper(), deadline);
     let mut driver = Driver::new(&mut target, &mut rec, served, &runtime);
     let ready = driver.ready(s.subject.ready.as_ref());
     let ready_at_us = driver.now_us();
+    driver.overran = watchdog.fired.clone();
     if ready {
         for (i, step) in s.steps.iter().enumerate() {
+            if watchdog.fired.load(std::sync::atomic::Ordering::Relaxed) {
+                break;
+            }
             driver.step(i, step);
         }
     }
     drop(driver);
+    let overran = watchdog.finish();
     let samples_before_stop = sampler.samples();
     let leftover = target.stop(GRACE);
     let _ = sampler.stop();
@@ -241,13 +288,20 @@ pub fn run(
             value: serde_json::to_value(&s.procs).unwrap_or_default(),
         })
         .collect();
+    let error = overran.then(|| {
+        let why = format!(
+            "the steps took longer than the trial's deadline of {}s; the program was killed",
+            deadline.as_secs_f64()
+        );
+        (FailureClass::Hung, why)
+    });
     ProgramRun {
         evidence: Evidence {
             events: rec.events,
             observations,
         },
         samples: samples_before_stop,
-        error: None,
+        error,
         leftover,
         ready_at_us,
     }
