@@ -118,7 +118,7 @@ impl<T: Send + Clone> Queue<T> for MutantQueue<T> {
             // BUG(RacyPut): read, let go of the lock, modify, write back.
             let mut copy = items.items.clone();
             drop(items);
-            std::thread::yield_now();
+            crate::sync::thread::yield_now();
             copy.push_back(item);
             items = self.items.lock();
             items.items = copy;

@@ -1,0 +1,42 @@
+//! Threads over std, loom or shuttle: spawn, join, yield.
+
+use super::backend::{current, Backend};
+
+/// A thread's handle; `join` returns what its body returned, or its panic.
+pub enum JoinHandle<T> {
+    Std(std::thread::JoinHandle<T>),
+    Loom(loom::thread::JoinHandle<T>),
+    Shuttle(shuttle::thread::JoinHandle<T>),
+}
+
+/// Starts `f` on a new thread of the current backend.
+pub fn spawn<F, T>(f: F) -> JoinHandle<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    match current() {
+        Backend::Std => JoinHandle::Std(std::thread::spawn(f)),
+        Backend::Loom => JoinHandle::Loom(loom::thread::spawn(f)),
+        Backend::Shuttle => JoinHandle::Shuttle(shuttle::thread::spawn(f)),
+    }
+}
+
+impl<T> JoinHandle<T> {
+    pub fn join(self) -> std::thread::Result<T> {
+        match self {
+            JoinHandle::Std(h) => h.join(),
+            JoinHandle::Loom(h) => h.join(),
+            JoinHandle::Shuttle(h) => h.join(),
+        }
+    }
+}
+
+/// Lets another thread run (a scheduling point under the checkers).
+pub fn yield_now() {
+    match current() {
+        Backend::Std => std::thread::yield_now(),
+        Backend::Loom => loom::thread::yield_now(),
+        Backend::Shuttle => shuttle::thread::yield_now(),
+    }
+}
