@@ -51,6 +51,16 @@ pub enum EventKind {
     Started { subject: String },
     /// Every actor finished or was given up on.
     Finished,
+    /// A checker (loom, shuttle) explored the scenario: what it found, if anything. The
+    /// events before it are the failing execution's (their times are logical steps).
+    Explored {
+        explorer: String,
+        /// What failed: a check that broke, a deadlock, a panic.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        class: Option<crate::judge::class::FailureClass>,
+        expected: String,
+        observed: String,
+    },
     /// Free text from the harness (e.g. why a worker was killed).
     Note { text: String },
     /// A line the program printed (`stream` is `stdout` or `stderr`).

@@ -111,38 +111,59 @@ fn class_of(subject: &str, class: &str) -> Result<FailureClass, String> {
     FailureClass::from_str(class).map_err(|e| format!("registry: mutant {subject}: {e}"))
 }
 
+fn explorer_of(subject: &str, name: &str) -> Result<Explorer, String> {
+    match name {
+        "threads" => Ok(Explorer::Threads),
+        "loom" => Ok(Explorer::Loom),
+        "shuttle" => Ok(Explorer::Shuttle),
+        _ => Err(format!(
+            "registry: mutant {subject}: unknown explorer `{name}`"
+        )),
+    }
+}
+
 fn plan_library(
     loaded: &Arc<Loaded>,
     subjects: &Subjects,
     trials: &mut Vec<Trial>,
 ) -> Result<(), String> {
     let s = &loaded.scenario;
-    let mut add = |subject: &str, expect: Expectation| {
-        for &explorer in &s.explore {
-            trials.push(Trial {
-                name: format!("{}/{}::{subject}::{explorer}", loaded.family, s.id),
-                scenario: loaded.clone(),
-                subject: subject.to_owned(),
-                explorer,
-                expect,
-                slow: s.slow,
-                program: None,
-            });
-        }
+    let mut add = |subject: &str, explorer: Explorer, expect: Expectation| {
+        trials.push(Trial {
+            name: format!("{}/{}::{subject}::{explorer}", loaded.family, s.id),
+            scenario: loaded.clone(),
+            subject: subject.to_owned(),
+            explorer,
+            expect,
+            slow: s.slow,
+            program: None,
+        });
     };
     match subjects {
         Subjects::Target(_) => {}
-        Subjects::Named(name) => add(name, Expectation::Pass),
+        Subjects::Named(name) => s
+            .explore
+            .iter()
+            .for_each(|&e| add(name, e, Expectation::Pass)),
         Subjects::Suite => {
             for subject in registry::subjects() {
                 match subject.role {
-                    Role::Reference => add(subject.name, Expectation::Pass),
+                    Role::Reference => s
+                        .explore
+                        .iter()
+                        .for_each(|&e| add(subject.name, e, Expectation::Pass)),
+                    // A mutant runs under the explorer that must catch it, if the scenario
+                    // lists that explorer.
                     Role::Mutant => {
                         for c in subject.caught_by.iter().filter(|c| c.scenario == s.id) {
-                            add(
-                                subject.name,
-                                Expectation::Caught(class_of(subject.name, c.class)?),
-                            );
+                            let explorer = explorer_of(subject.name, c.explorer)?;
+                            if s.explore.contains(&explorer) {
+                                add(
+                                    subject.name,
+                                    explorer,
+                                    Expectation::Caught(class_of(subject.name, c.class)?),
+                                );
+                            }
                         }
                     }
                     Role::Fixture => {}

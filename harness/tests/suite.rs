@@ -105,6 +105,15 @@ fn explain(r: &TrialResult) -> String {
 /// never run.
 fn registry_is_consistent(loaded: &[Arc<Loaded>]) -> Trial {
     let ids: BTreeSet<String> = loaded.iter().map(|l| l.scenario.id.clone()).collect();
+    let ids_explorers: std::collections::BTreeMap<String, Vec<String>> = loaded
+        .iter()
+        .map(|l| {
+            (
+                l.scenario.id.clone(),
+                l.scenario.explore.iter().map(|e| e.to_string()).collect(),
+            )
+        })
+        .collect();
     Trial::test(
         "registry/every-mutant-is-caught-by-a-real-scenario",
         move || {
@@ -119,6 +128,15 @@ fn registry_is_consistent(loaded: &[Arc<Loaded>]) -> Trial {
                 for c in s.caught_by {
                     if !ids.contains(c.scenario) {
                         problems.push(format!("{} names unknown scenario {}", s.name, c.scenario));
+                    }
+                    let listed = ids_explorers
+                        .get(c.scenario)
+                        .is_some_and(|ex| ex.iter().any(|e| e == c.explorer));
+                    if ids.contains(c.scenario) && !listed {
+                        problems.push(format!(
+                            "{} must be caught by {} under {}, which the scenario does not explore",
+                            s.name, c.scenario, c.explorer
+                        ));
                     }
                     if FailureClass::from_str(c.class).is_err() {
                         problems.push(format!("{} names unknown class {}", s.name, c.class));

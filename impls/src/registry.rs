@@ -45,6 +45,8 @@ pub enum Role {
 pub struct Catch {
     pub scenario: &'static str,
     pub class: &'static str,
+    /// The explorer that must catch it: `threads`, `loom` or `shuttle`.
+    pub explorer: &'static str,
 }
 
 /// A library subject.
@@ -68,7 +70,20 @@ const fn mutant(name: &'static str, about: &'static str, caught_by: &'static [Ca
 }
 
 const fn catch(scenario: &'static str, class: &'static str) -> Catch {
-    Catch { scenario, class }
+    Catch {
+        scenario,
+        class,
+        explorer: "threads",
+    }
+}
+
+/// A catch under a checker (`loom` or `shuttle`).
+const fn catch_by(explorer: &'static str, scenario: &'static str, class: &'static str) -> Catch {
+    Catch {
+        scenario,
+        class,
+        explorer,
+    }
 }
 
 static SUBJECTS: &[Subject] = &[
@@ -82,7 +97,7 @@ static SUBJECTS: &[Subject] = &[
     mutant(
         "mutant:queue-lifo",
         "get takes the newest item: a stack, not a queue",
-        &[catch("queue.fifo", "wrong-order")],
+        &[catch("queue.fifo", "wrong-order"), catch_by("shuttle", "queue.handoff", "wrong-order")],
     ),
     mutant(
         "mutant:queue-ignores-maxsize",
@@ -95,7 +110,11 @@ static SUBJECTS: &[Subject] = &[
     mutant(
         "mutant:queue-lost-wakeup",
         "put forgets to notify a waiting getter",
-        &[catch("queue.get-blocks-until-put", "never-returned")],
+        &[
+            catch("queue.get-blocks-until-put", "never-returned"),
+            catch_by("loom", "queue.get-blocks-until-put", "deadlock"),
+            catch_by("shuttle", "queue.get-blocks-until-put", "deadlock"),
+        ],
     ),
     mutant(
         "mutant:queue-get-timeout-early",
@@ -110,7 +129,11 @@ static SUBJECTS: &[Subject] = &[
     mutant(
         "mutant:queue-close-forgets-waiters",
         "close() wakes nobody: a getter already waiting sleeps forever",
-        &[catch("queue.close-wakes-getter", "never-returned")],
+        &[
+            catch("queue.close-wakes-getter", "never-returned"),
+            catch_by("loom", "queue.close-wakes-getter", "deadlock"),
+            catch_by("shuttle", "queue.close-wakes-getter", "deadlock"),
+        ],
     ),
     mutant(
         "mutant:queue-close-drops-items",
@@ -133,7 +156,7 @@ static SUBJECTS: &[Subject] = &[
     mutant(
         "mutant:queue-racy-put",
         "put appends to a copy outside the lock and writes it back: racing puts and gets lose items",
-        &[catch("queue.soak", "lost-item")],
+        &[catch("queue.soak", "lost-item"), catch_by("shuttle", "queue.handoff", "lost-item")],
     ),
     mutant(
         "mutant:queue-nonblocking-get-waits",

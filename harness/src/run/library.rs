@@ -189,7 +189,7 @@ fn deadline_of(e: &Expect) -> Option<Duration> {
 }
 
 /// One queue operation with its arguments filled in.
-enum Op {
+pub(super) enum Op {
     Put(String, Wait),
     Get(Wait),
     Qsize,
@@ -207,7 +207,7 @@ fn wait_of(block: bool, timeout: Option<crate::load::duration::Dur>) -> Wait {
 }
 
 impl Op {
-    fn of(step: &Step, vars: &BTreeMap<String, String>, actor: &str, round: u32) -> Op {
+    pub(super) fn of(step: &Step, vars: &BTreeMap<String, String>, actor: &str, round: u32) -> Op {
         if let Some(p) = &step.put {
             Op::Put(
                 vars::fill_step(&p.item.0, vars, actor, round),
@@ -226,7 +226,7 @@ impl Op {
         }
     }
 
-    fn describe(&self) -> String {
+    pub(super) fn describe(&self) -> String {
         let wait = |w: &Wait| match w {
             Wait::Forever => String::new(),
             Wait::No => "block=False".into(),
@@ -243,14 +243,14 @@ impl Op {
         }
     }
 
-    fn arg(&self) -> Option<String> {
+    pub(super) fn arg(&self) -> Option<String> {
         match self {
             Op::Put(item, _) => Some(item.clone()),
             _ => None,
         }
     }
 
-    fn apply(&self, q: &dyn Queue<String>) -> Result<Option<String>, String> {
+    pub(super) fn apply(&self, q: &dyn Queue<String>) -> Result<Option<String>, String> {
         let put_err = |e: PutError| match e {
             PutError::Full => "full".to_owned(),
             PutError::Closed => "closed".to_owned(),
@@ -273,7 +273,7 @@ impl Op {
     }
 }
 
-fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+pub(super) fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
     panic
         .downcast_ref::<&str>()
         .map(|s| s.to_string())

@@ -4,6 +4,7 @@
 //! killed with its process and one that crashes takes only its own trial down.
 
 pub mod library;
+pub mod model;
 pub mod program;
 pub mod worker;
 
@@ -20,8 +21,9 @@ use serde::Serialize;
 
 use crate::evidence::{Event, EventKind, Evidence};
 use crate::judge::class::FailureClass;
+use crate::judge::class::Level;
 use crate::judge::library::Judge;
-use crate::judge::Verdict;
+use crate::judge::{Check, Verdict};
 use crate::load::vars;
 use crate::plan::{Expectation, Trial};
 
@@ -139,6 +141,7 @@ fn judge_trial(trial: &Trial, ctx: &Context) -> Verdict {
         scenario: s.clone(),
         subject: trial.subject.clone(),
         vars: vars.clone(),
+        explorer: trial.explorer,
     };
     let deadline = s.timeout.map_or(DEFAULT_TIMEOUT, |t| t.0);
     let run = match run_worker(ctx, &job, deadline) {
@@ -188,11 +191,50 @@ fn judge_trial(trial: &Trial, ctx: &Context) -> Verdict {
             format!("the worker ended without finishing ({})", run.status),
             evidence,
         )
+    } else if let Some((class, expected, observed)) = explored(&evidence) {
+        // A checker's trial: one check, the exploration; its failure is the broken check,
+        // the deadlock or the panic, with the failing execution's events as evidence.
+        let name = format!("every interleaving {} explored", trial.explorer);
+        let replay = format!(
+            "replay: conform run {} --filter '{}'",
+            trial.scenario.file.display(),
+            trial.name
+        );
+        match class {
+            Some(FailureClass::Panicked) => Verdict::error(
+                FailureClass::Panicked,
+                format!(
+                    "the subject panicked under {}: {observed}; {replay}",
+                    trial.explorer
+                ),
+                evidence,
+            ),
+            _ => {
+                let passed = class.is_none();
+                let observed = if passed {
+                    observed
+                } else {
+                    format!("{observed} ({replay})")
+                };
+                Verdict::grade(
+                    vec![Check {
+                        name,
+                        level: Level::Must,
+                        passed,
+                        class,
+                        expected,
+                        observed,
+                    }],
+                    evidence,
+                )
+            }
+        }
     } else {
         let checks = Judge {
             scenario: s,
             vars: &vars,
             evidence: &evidence,
+            real_time: true,
         }
         .checks();
         Verdict::grade(checks, evidence)
@@ -237,6 +279,19 @@ fn stderr_tail(evidence: &Evidence) -> String {
         })
         .collect();
     lines[lines.len().saturating_sub(20)..].join("\n")
+}
+
+/// What a checker reported, if this trial ran under one.
+fn explored(evidence: &Evidence) -> Option<(Option<FailureClass>, String, String)> {
+    evidence.events.iter().find_map(|e| match &e.kind {
+        EventKind::Explored {
+            class,
+            expected,
+            observed,
+            ..
+        } => Some((*class, expected.clone(), observed.clone())),
+        _ => None,
+    })
 }
 
 /// The readable calls that started and never ended.

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserialize, Serialize};
 
 use crate::evidence::{Event, EventKind};
-use crate::load::model::Scenario;
+use crate::load::model::{Explorer, Scenario};
 
 /// What the parent sends the worker on stdin.
 #[derive(Debug, Serialize, Deserialize)]
@@ -17,6 +17,8 @@ pub struct Job {
     pub subject: String,
     /// Variables, already resolved.
     pub vars: BTreeMap<String, String>,
+    /// Real threads, or a checker.
+    pub explorer: Explorer,
 }
 
 /// The worker's main: read a job, run it, print events. Exit code 0 when it ran.
@@ -44,7 +46,19 @@ pub fn main() -> i32 {
         // If the parent went away there is nobody to tell.
         let _ = writeln!(out, "{line}").and_then(|_| out.flush());
     });
-    match super::library::run(&job.scenario, &job.subject, &job.vars, sink.clone()) {
+    let ran = match job.explorer {
+        Explorer::Threads => {
+            super::library::run(&job.scenario, &job.subject, &job.vars, sink.clone())
+        }
+        checker => super::model::run(
+            &job.scenario,
+            &job.subject,
+            &job.vars,
+            checker,
+            sink.clone(),
+        ),
+    };
+    match ran {
         Ok(()) => 0,
         Err(e) => {
             sink(Event {

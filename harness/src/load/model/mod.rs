@@ -51,6 +51,9 @@ pub struct Scenario {
     /// Default: 30s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<Dur>,
+    /// How much the checkers explore (loom and shuttle trials only).
+    #[serde(default)]
+    pub budget: Budget,
     /// Library scenarios: named actors (threads), each a list of steps run in order.
     #[serde(default)]
     pub actors: BTreeMap<String, Vec<Step>>,
@@ -60,6 +63,21 @@ pub struct Scenario {
     /// Checks over the whole run, beyond each step's `expect`.
     #[serde(default, rename = "assert")]
     pub asserts: Vec<Assertion>,
+}
+
+/// What the checkers may spend on a scenario.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    /// loom: at most this many preemptions per execution (default 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preemptions: Option<usize>,
+    /// shuttle: random schedules tried, and as many PCT schedules (default 1000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iterations: Option<usize>,
+    /// shuttle: the seed of the random schedules (default 1); a run is replayed with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
 }
 
 fn default_explore() -> Vec<Explorer> {

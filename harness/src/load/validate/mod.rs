@@ -209,8 +209,9 @@ fn check_subject(c: &mut Checker, s: &Scenario) {
             if !s.steps.is_empty() {
                 c.at_key("steps", "`steps` are for program subjects; a library scenario has `actors`", None);
             }
-            if let Some(i) = s.explore.iter().position(|e| *e != crate::load::model::Explorer::Threads) {
-                c.at(format!("explore[{i}]"), "only the `threads` explorer runs in this build (loom and shuttle arrive with the sync facade)", None);
+            // loom runs at most 5 threads: the main one and four actors.
+            if s.explore.contains(&crate::load::model::Explorer::Loom) && s.actors.len() > 4 {
+                c.at("actors", format!("loom explores at most 4 actors; this scenario has {}", s.actors.len()), Some("remove `loom` from `explore`, or use fewer actors".into()));
             }
         }
         (None, Some(_)) => check_program(c, s),

@@ -1,0 +1,206 @@
+//! Running a library scenario under a checker: loom (every interleaving within a preemption
+//! bound) or shuttle (random, then PCT schedules from a seed). The actors are the checker's
+//! threads, built on the sync facade; each execution is judged with the same judge as on
+//! real threads, with logical times (only the order of events counts), and a broken check
+//! fails that execution, so the checker reports the schedule that broke it.
+
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use conform_impls::contracts::queue::Queue;
+use conform_impls::registry;
+use conform_impls::sync::{explore, thread, Backend, Budget};
+
+use super::library::{panic_text, Op, Sink};
+use crate::evidence::{Event, EventKind, Evidence, StepAt};
+use crate::judge::class::{FailureClass, Level};
+use crate::judge::library::Judge;
+use crate::load::model::{Explorer, Scenario};
+
+/// A broken check travels out of the checker as a panic with this prefix and the check.
+const BROKEN: &str = "conform: check broke: ";
+
+/// One execution's events, shared by its actors (the checker runs them one at a time).
+type Trace = Arc<Mutex<Vec<Event>>>;
+
+/// Explores `scenario` against `subject` with `checker`; reports the outcome and, when it
+/// failed, the failing execution's events.
+pub fn run(
+    scenario: &Scenario,
+    subject: &str,
+    vars: &BTreeMap<String, String>,
+    checker: Explorer,
+    sink: Sink,
+) -> Result<(), String> {
+    registry::make_queue::<String>(subject, 1)
+        .ok_or_else(|| format!("no queue subject called `{subject}`"))?;
+    let last: Arc<Mutex<Trace>> = Arc::default();
+    let body = {
+        let (scenario, subject, vars, last) = (
+            Arc::new(scenario.clone()),
+            subject.to_owned(),
+            Arc::new(vars.clone()),
+            last.clone(),
+        );
+        move || execute(&scenario, &subject, &vars, &last)
+    };
+    let backend = match checker {
+        Explorer::Loom => Backend::Loom,
+        Explorer::Shuttle => Backend::Shuttle,
+        Explorer::Threads => unreachable!("real threads run in library.rs"),
+    };
+    let budget = Budget {
+        preemptions: scenario.budget.preemptions.unwrap_or(2),
+        iterations: scenario.budget.iterations.unwrap_or(1000),
+        seed: scenario.budget.seed.unwrap_or(1),
+        // PCT schedules threads by priority: with one actor there is nothing to choose.
+        pct: scenario.actors.len() > 1,
+    };
+    let outcome = catch_unwind(AssertUnwindSafe(|| explore(backend, budget, body)));
+    let trace = last.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let explored = match outcome {
+        Ok(()) => EventKind::Explored {
+            explorer: checker.to_string(),
+            class: None,
+            expected: "every explored interleaving to hold".into(),
+            observed: "every one held".into(),
+        },
+        Err(panic) => {
+            for e in trace.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+                sink(e.clone());
+            }
+            failure(checker, &panic_text(&panic))
+        }
+    };
+    sink(Event {
+        at_us: 0,
+        actor: "harness".into(),
+        kind: explored,
+    });
+    sink(Event {
+        at_us: 0,
+        actor: "harness".into(),
+        kind: EventKind::Finished,
+    });
+    Ok(())
+}
+
+/// What a checker's failure means.
+fn failure(checker: Explorer, message: &str) -> EventKind {
+    let explorer = checker.to_string();
+    if let Some(json) = message.split(BROKEN).nth(1) {
+        if let Ok(c) = serde_json::from_str::<crate::judge::Check>(json) {
+            return EventKind::Explored {
+                explorer,
+                class: c.class,
+                expected: format!("{}: {}", c.name, c.expected),
+                observed: c.observed,
+            };
+        }
+    }
+    let (class, expected) = if message.to_lowercase().contains("deadlock") {
+        (
+            FailureClass::Deadlock,
+            "no interleaving in which every actor waits for another",
+        )
+    } else {
+        (FailureClass::Panicked, "no panic in any interleaving")
+    };
+    let observed = message.lines().next().unwrap_or(message).to_owned();
+    EventKind::Explored {
+        explorer,
+        class: Some(class),
+        expected: expected.into(),
+        observed,
+    }
+}
+
+/// One execution: the actors as the checker's threads, then the judge.
+fn execute(
+    scenario: &Scenario,
+    subject: &str,
+    vars: &BTreeMap<String, String>,
+    last: &Mutex<Trace>,
+) {
+    let trace: Trace = Arc::default();
+    *last.lock().unwrap_or_else(|p| p.into_inner()) = trace.clone();
+    let clock = Arc::new(AtomicU64::new(1));
+    let queue: Arc<dyn Queue<String>> =
+        registry::make_queue(subject, scenario.subject.params.maxsize as usize)
+            .expect("checked before");
+    let actors: Vec<_> = scenario
+        .actors
+        .iter()
+        .map(|(actor, steps)| {
+            let (actor, steps, queue, vars, trace, clock) = (
+                actor.clone(),
+                steps.clone(),
+                queue.clone(),
+                vars.clone(),
+                trace.clone(),
+                clock.clone(),
+            );
+            thread::spawn(move || {
+                let record = |kind| {
+                    let at_us = clock.fetch_add(1, Ordering::Relaxed);
+                    trace.lock().unwrap_or_else(|p| p.into_inner()).push(Event {
+                        at_us,
+                        actor: actor.clone(),
+                        kind,
+                    });
+                };
+                for (index, step) in steps.iter().enumerate() {
+                    for round in 0..step.repeat.unwrap_or(1) {
+                        let at = StepAt { step: index, round };
+                        if step.sleep.is_some() {
+                            // No time in a model: a sleep is a chance for the others to run.
+                            thread::yield_now();
+                            continue;
+                        }
+                        let op = Op::of(step, &vars, &actor, round);
+                        record(EventKind::Call {
+                            at,
+                            call: op.describe(),
+                            arg: op.arg(),
+                        });
+                        match op.apply(&*queue) {
+                            Ok(value) => record(EventKind::Returned { at, value }),
+                            Err(error) => record(EventKind::Failed { at, error }),
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    for a in actors {
+        if let Err(panic) = a.join() {
+            std::panic::resume_unwind(panic);
+        }
+    }
+    let events = trace.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let evidence = Evidence {
+        events,
+        observations: Vec::new(),
+    };
+    let checks = Judge {
+        scenario,
+        vars,
+        evidence: &evidence,
+        real_time: false,
+    }
+    .checks();
+    // The scenario's own assertions come last and sum up the most (a lost item rather than
+    // the wrong value a consumer got because of it): report the last broken check.
+    if let Some(broken) = checks
+        .iter()
+        .rev()
+        .find(|c| !c.passed && c.level == Level::Must)
+    {
+        panic!(
+            "{BROKEN}{}",
+            serde_json::to_string(broken).unwrap_or_default()
+        );
+    }
+}
