@@ -51,15 +51,12 @@ pub enum EventKind {
     Started { subject: String },
     /// Every actor finished or was given up on.
     Finished,
-    /// A checker (loom, shuttle) explored the scenario: what it found, if anything. The
-    /// events before it are the failing execution's (their times are logical steps).
+    /// A checker (loom, shuttle) explored the scenario: one passed check, or the checks that
+    /// broke in the failing execution (a deadlock and a panic are checks too). The events
+    /// before it are the failing execution's (their times are logical steps).
     Explored {
         explorer: String,
-        /// What failed: a check that broke, a deadlock, a panic.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        class: Option<crate::judge::class::FailureClass>,
-        expected: String,
-        observed: String,
+        checks: Vec<crate::judge::Check>,
     },
     /// Free text from the harness (e.g. why a worker was killed).
     Note { text: String },

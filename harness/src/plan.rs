@@ -139,14 +139,25 @@ fn plan_library(
             program: None,
         });
     };
+    let contract = s
+        .subject
+        .contract
+        .and_then(|c| registry::Contract::from_name(c.name()));
     match subjects {
         Subjects::Target(_) => {}
-        Subjects::Named(name) => s
-            .explore
-            .iter()
-            .for_each(|&e| add(name, e, Expectation::Pass)),
+        // A named subject runs the scenarios of the contract it implements.
+        Subjects::Named(name) => {
+            if contract.is_some_and(|c| registry::find_for(name, c).is_some()) {
+                s.explore
+                    .iter()
+                    .for_each(|&e| add(name, e, Expectation::Pass));
+            }
+        }
         Subjects::Suite => {
-            for subject in registry::subjects() {
+            for subject in registry::subjects()
+                .iter()
+                .filter(|sub| Some(sub.contract) == contract)
+            {
                 match subject.role {
                     Role::Reference => s
                         .explore

@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use crate::contracts::event::Event;
+use crate::contracts::lock::Lock;
 use crate::contracts::queue::Queue;
 use crate::fixtures::{BadQueue, Misbehaviour};
 use crate::mutants::queue::{MutantQueue, QueueBug};
@@ -13,14 +15,18 @@ use crate::reference::queue::RefQueue;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Contract {
     Queue,
+    Event,
+    Lock,
 }
 
 impl Contract {
-    pub const ALL: &'static [Contract] = &[Contract::Queue];
+    pub const ALL: &'static [Contract] = &[Contract::Queue, Contract::Event, Contract::Lock];
 
     pub fn name(self) -> &'static str {
         match self {
             Contract::Queue => "queue",
+            Contract::Event => "event",
+            Contract::Lock => "lock",
         }
     }
 
@@ -60,12 +66,31 @@ pub struct Subject {
 }
 
 const fn mutant(name: &'static str, about: &'static str, caught_by: &'static [Catch]) -> Subject {
+    mutant_of(Contract::Queue, name, about, caught_by)
+}
+
+const fn mutant_of(
+    contract: Contract,
+    name: &'static str,
+    about: &'static str,
+    caught_by: &'static [Catch],
+) -> Subject {
     Subject {
         name,
-        contract: Contract::Queue,
+        contract,
         role: Role::Mutant,
         about,
         caught_by,
+    }
+}
+
+const fn reference(contract: Contract, about: &'static str) -> Subject {
+    Subject {
+        name: "ref",
+        contract,
+        role: Role::Reference,
+        about,
+        caught_by: &[],
     }
 }
 
@@ -163,6 +188,39 @@ static SUBJECTS: &[Subject] = &[
         "get(block=False) on an empty queue waits a second before failing",
         &[catch("queue.get-nonblocking-empty", "blocked")],
     ),
+    reference(Contract::Event, "the reference event: a flag under one lock, set wakes every waiter"),
+    mutant_of(Contract::Event, "mutant:event-set-without-notify", "set changes the flag but wakes nobody", &[
+        catch("event.wait-blocks-until-set", "never-returned"),
+        catch_by("loom", "event.wait-blocks-until-set", "deadlock"),
+        catch_by("shuttle", "event.wait-blocks-until-set", "deadlock"),
+    ]),
+    mutant_of(Contract::Event, "mutant:event-notify-one", "set wakes one waiter; the others stay blocked", &[
+        catch("event.set-wakes-every-waiter", "never-returned"),
+        catch_by("loom", "event.set-wakes-every-waiter", "deadlock"),
+        catch_by("shuttle", "event.set-wakes-every-waiter", "deadlock"),
+    ]),
+    mutant_of(Contract::Event, "mutant:event-flag-outside-lock", "wait reads the flag outside the lock, then waits: a set in between is lost", &[
+        catch_by("loom", "event.wait-blocks-until-set", "deadlock"),
+        catch_by("shuttle", "event.wait-blocks-until-set", "deadlock"),
+    ]),
+    mutant_of(Contract::Event, "mutant:event-timeout-says-set", "wait(timeout) returns true when it timed out", &[
+        catch("event.wait-timeout-unset", "wrong-result"),
+        catch("event.clear-blocks-again", "wrong-result"),
+    ]),
+    reference(Contract::Lock, "the reference lock: held flag and condition under one mutex"),
+    mutant_of(Contract::Lock, "mutant:lock-not-exclusive", "acquire never checks: everyone holds the lock at once", &[
+        catch("lock.try-acquire-held", "wrong-result"),
+        catch("lock.blocks-until-release", "appeared-not-to-block"),
+        catch_by("shuttle", "lock.exclusive", "wrong-result"),
+    ]),
+    mutant_of(Contract::Lock, "mutant:lock-check-then-set", "acquire checks and sets in two critical sections: two threads can both take it", &[
+        // Both take the lock; in the first interleaving found, their sections do not
+        // overlap, but the second release finds the lock free.
+        catch_by("loom", "lock.exclusive", "unexpected-error"),
+        catch_by("shuttle", "lock.exclusive", "unexpected-error"),
+    ]),
+    mutant_of(Contract::Lock, "mutant:lock-timeout-early", "acquire(timeout=t) gives up after t/4", &[catch("lock.acquire-timeout-held", "timeout-early")]),
+    mutant_of(Contract::Lock, "mutant:lock-release-unlocked-ok", "releasing a lock nobody holds succeeds silently", &[catch("lock.release-unlocked", "missing-error")]),
     Subject {
         name: "fixture:queue-panics",
         contract: Contract::Queue,
@@ -231,6 +289,41 @@ pub fn find(name: &str) -> Option<&'static Subject> {
     SUBJECTS.iter().find(|s| s.name == name)
 }
 
+/// The subject called `name` that implements `contract`.
+pub fn find_for(name: &str, contract: Contract) -> Option<&'static Subject> {
+    SUBJECTS
+        .iter()
+        .find(|s| s.name == name && s.contract == contract)
+}
+
+/// Builds the event subject called `name`.
+pub fn make_event(name: &str) -> Option<Arc<dyn Event>> {
+    use crate::mutants::event::{EventBug, MutantEvent};
+    let bug = |b| -> Arc<dyn Event> { Arc::new(MutantEvent::new(b)) };
+    Some(match name {
+        "ref" => Arc::new(crate::reference::event::RefEvent::new()),
+        "mutant:event-set-without-notify" => bug(EventBug::SetWithoutNotify),
+        "mutant:event-notify-one" => bug(EventBug::NotifyOne),
+        "mutant:event-flag-outside-lock" => bug(EventBug::FlagOutsideLock),
+        "mutant:event-timeout-says-set" => bug(EventBug::TimeoutSaysSet),
+        _ => return None,
+    })
+}
+
+/// Builds the lock subject called `name`.
+pub fn make_lock(name: &str) -> Option<Arc<dyn Lock>> {
+    use crate::mutants::lock::{LockBug, MutantLock};
+    let bug = |b| -> Arc<dyn Lock> { Arc::new(MutantLock::new(b)) };
+    Some(match name {
+        "ref" => Arc::new(crate::reference::lock::RefLock::new()),
+        "mutant:lock-not-exclusive" => bug(LockBug::NotExclusive),
+        "mutant:lock-check-then-set" => bug(LockBug::CheckThenSet),
+        "mutant:lock-timeout-early" => bug(LockBug::TimeoutEarly),
+        "mutant:lock-release-unlocked-ok" => bug(LockBug::ReleaseUnlockedOk),
+        _ => return None,
+    })
+}
+
 /// Builds the queue subject called `name` with the given `maxsize`.
 pub fn make_queue<T: Send + Clone + 'static>(
     name: &str,
@@ -263,11 +356,12 @@ mod tests {
     #[test]
     fn every_registered_queue_subject_can_be_built() {
         for s in subjects() {
-            assert!(
-                make_queue::<u8>(s.name, 1).is_some(),
-                "{} cannot be built",
-                s.name
-            );
+            let built = match s.contract {
+                Contract::Queue => make_queue::<u8>(s.name, 1).is_some(),
+                Contract::Event => make_event(s.name).is_some(),
+                Contract::Lock => make_lock(s.name).is_some(),
+            };
+            assert!(built, "{} ({}) cannot be built", s.name, s.contract.name());
         }
     }
 

@@ -85,7 +85,8 @@ impl Judge<'_> {
         // A call that must not wait at all; one that waits and is never released lost a wakeup.
         let nonblocking = step.get.as_ref().is_some_and(|g| !g.block)
             || step.put.as_ref().is_some_and(|p| !p.block)
-            || !matches!(kind, "get" | "put");
+            || step.acquire.as_ref().is_some_and(|a| !a.block)
+            || !matches!(kind, "get" | "put" | "acquire" | "wait");
         let mut failed = Vec::new();
         let mut ran = 0;
         for round in 0..rounds {

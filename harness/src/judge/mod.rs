@@ -10,7 +10,7 @@ use crate::evidence::Evidence;
 use class::{FailureClass, Level, Outcome};
 
 /// One thing that was checked: what was expected, what was observed, and whether it held.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Check {
     /// Where and what: `consumer step 2 get: result`.
     pub name: String,

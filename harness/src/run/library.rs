@@ -7,13 +7,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use conform_impls::contracts::queue::{GetError, PutError, Queue, Wait};
-use conform_impls::registry;
-
+use super::ops::{Op, Section, Subject};
 use crate::evidence::{Event, EventKind, StepAt};
 use crate::judge::library::LATE;
 use crate::load::model::{Expect, Scenario, Step};
-use crate::load::vars;
 
 /// Where events go as they happen.
 pub type Sink = Arc<dyn Fn(Event) + Send + Sync>;
@@ -51,9 +48,8 @@ pub fn run(
     vars: &BTreeMap<String, String>,
     sink: Sink,
 ) -> Result<(), String> {
-    let maxsize = scenario.subject.params.maxsize as usize;
-    let queue: Arc<dyn Queue<String>> = registry::make_queue(subject, maxsize)
-        .ok_or_else(|| format!("no queue subject called `{subject}`"))?;
+    let built = Subject::build(scenario, subject)?;
+    let section = Section::default();
     let shared = Arc::new(Shared {
         t0: Instant::now(),
         sink,
@@ -67,16 +63,17 @@ pub fn run(
     );
     let mut handles = Vec::new();
     for (actor, steps) in &scenario.actors {
-        let (actor, steps, shared, queue, vars) = (
+        let (actor, steps, shared, built, section, vars) = (
             actor.clone(),
             steps.clone(),
             shared.clone(),
-            queue.clone(),
+            built.clone(),
+            section.clone(),
             vars.clone(),
         );
         let handle = std::thread::Builder::new()
             .name(actor.clone())
-            .spawn(move || run_actor(&actor, &steps, &*queue, &vars, &shared))
+            .spawn(move || run_actor(&actor, &steps, (&built, &section), &vars, &shared))
             .map_err(|e| format!("cannot start a thread: {e}"))?;
         handles.push(handle);
     }
@@ -122,7 +119,7 @@ pub fn run(
 fn run_actor(
     actor: &str,
     steps: &[Step],
-    queue: &dyn Queue<String>,
+    (subject, section): (&Subject, &Section),
     vars: &BTreeMap<String, String>,
     shared: &Shared,
 ) {
@@ -156,7 +153,7 @@ fn run_actor(
                     arg: op.arg(),
                 },
             );
-            let result = catch_unwind(AssertUnwindSafe(|| op.apply(queue)));
+            let result = catch_unwind(AssertUnwindSafe(|| op.apply(subject, section)));
             let flight = shared
                 .in_flight
                 .lock()
@@ -185,91 +182,6 @@ fn deadline_of(e: &Expect) -> Option<Duration> {
         (Some(a), _) => Some(a.0.mul_f64(LATE)),
         (_, Some(w)) => Some(w.0),
         _ => None,
-    }
-}
-
-/// One queue operation with its arguments filled in.
-pub(super) enum Op {
-    Put(String, Wait),
-    Get(Wait),
-    Qsize,
-    Empty,
-    Full,
-    Close,
-}
-
-fn wait_of(block: bool, timeout: Option<crate::load::duration::Dur>) -> Wait {
-    match (block, timeout) {
-        (false, _) => Wait::No,
-        (true, None) => Wait::Forever,
-        (true, Some(t)) => Wait::For(t.0),
-    }
-}
-
-impl Op {
-    pub(super) fn of(step: &Step, vars: &BTreeMap<String, String>, actor: &str, round: u32) -> Op {
-        if let Some(p) = &step.put {
-            Op::Put(
-                vars::fill_step(&p.item.0, vars, actor, round),
-                wait_of(p.block, p.timeout),
-            )
-        } else if let Some(g) = &step.get {
-            Op::Get(wait_of(g.block, g.timeout))
-        } else if step.qsize.is_some() {
-            Op::Qsize
-        } else if step.empty.is_some() {
-            Op::Empty
-        } else if step.full.is_some() {
-            Op::Full
-        } else {
-            Op::Close
-        }
-    }
-
-    pub(super) fn describe(&self) -> String {
-        let wait = |w: &Wait| match w {
-            Wait::Forever => String::new(),
-            Wait::No => "block=False".into(),
-            Wait::For(t) => format!("timeout={}", t.as_secs_f64()),
-        };
-        match self {
-            Op::Put(item, w) if *w == Wait::Forever => format!("put({item:?})"),
-            Op::Put(item, w) => format!("put({item:?}, {})", wait(w)),
-            Op::Get(w) => format!("get({})", wait(w)),
-            Op::Qsize => "qsize()".into(),
-            Op::Empty => "empty()".into(),
-            Op::Full => "full()".into(),
-            Op::Close => "close()".into(),
-        }
-    }
-
-    pub(super) fn arg(&self) -> Option<String> {
-        match self {
-            Op::Put(item, _) => Some(item.clone()),
-            _ => None,
-        }
-    }
-
-    pub(super) fn apply(&self, q: &dyn Queue<String>) -> Result<Option<String>, String> {
-        let put_err = |e: PutError| match e {
-            PutError::Full => "full".to_owned(),
-            PutError::Closed => "closed".to_owned(),
-        };
-        let get_err = |e: GetError| match e {
-            GetError::Empty => "empty".to_owned(),
-            GetError::Closed => "closed".to_owned(),
-        };
-        match self {
-            Op::Put(item, w) => q.put(item.clone(), *w).map(|_| None).map_err(put_err),
-            Op::Get(w) => q.get(*w).map(Some).map_err(get_err),
-            Op::Qsize => Ok(Some(q.qsize().to_string())),
-            Op::Empty => Ok(Some(q.empty().to_string())),
-            Op::Full => Ok(Some(q.full().to_string())),
-            Op::Close => {
-                q.close();
-                Ok(None)
-            }
-        }
     }
 }
 

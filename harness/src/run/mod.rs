@@ -5,6 +5,7 @@
 
 pub mod library;
 pub mod model;
+pub mod ops;
 pub mod program;
 pub mod worker;
 
@@ -21,7 +22,6 @@ use serde::Serialize;
 
 use crate::evidence::{Event, EventKind, Evidence};
 use crate::judge::class::FailureClass;
-use crate::judge::class::Level;
 use crate::judge::library::Judge;
 use crate::judge::{Check, Verdict};
 use crate::load::vars;
@@ -191,43 +191,32 @@ fn judge_trial(trial: &Trial, ctx: &Context) -> Verdict {
             format!("the worker ended without finishing ({})", run.status),
             evidence,
         )
-    } else if let Some((class, expected, observed)) = explored(&evidence) {
-        // A checker's trial: one check, the exploration; its failure is the broken check,
-        // the deadlock or the panic, with the failing execution's events as evidence.
-        let name = format!("every interleaving {} explored", trial.explorer);
+    } else if let Some(checks) = explored(&evidence) {
+        // A checker's trial: its checks are those that broke in the failing execution (or one
+        // that held), with that execution's events as evidence.
         let replay = format!(
             "replay: conform run {} --filter '{}'",
             trial.scenario.file.display(),
             trial.name
         );
-        match class {
-            Some(FailureClass::Panicked) => Verdict::error(
+        if let Some(p) = checks
+            .iter()
+            .find(|c| c.class == Some(FailureClass::Panicked))
+        {
+            Verdict::error(
                 FailureClass::Panicked,
                 format!(
-                    "the subject panicked under {}: {observed}; {replay}",
-                    trial.explorer
+                    "the subject panicked under {}: {}; {replay}",
+                    trial.explorer, p.observed
                 ),
                 evidence,
-            ),
-            _ => {
-                let passed = class.is_none();
-                let observed = if passed {
-                    observed
-                } else {
-                    format!("{observed} ({replay})")
-                };
-                Verdict::grade(
-                    vec![Check {
-                        name,
-                        level: Level::Must,
-                        passed,
-                        class,
-                        expected,
-                        observed,
-                    }],
-                    evidence,
-                )
+            )
+        } else {
+            let mut verdict = Verdict::grade(checks, evidence);
+            if verdict.outcome != crate::judge::class::Outcome::Pass {
+                verdict.summary = format!("{} ({replay})", verdict.summary);
             }
+            verdict
         }
     } else {
         let checks = Judge {
@@ -282,14 +271,9 @@ fn stderr_tail(evidence: &Evidence) -> String {
 }
 
 /// What a checker reported, if this trial ran under one.
-fn explored(evidence: &Evidence) -> Option<(Option<FailureClass>, String, String)> {
+fn explored(evidence: &Evidence) -> Option<Vec<Check>> {
     evidence.events.iter().find_map(|e| match &e.kind {
-        EventKind::Explored {
-            class,
-            expected,
-            observed,
-            ..
-        } => Some((*class, expected.clone(), observed.clone())),
+        EventKind::Explored { checks, .. } => Some(checks.clone()),
         _ => None,
     })
 }

@@ -9,14 +9,14 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use conform_impls::contracts::queue::Queue;
-use conform_impls::registry;
 use conform_impls::sync::{explore, thread, Backend, Budget};
 
-use super::library::{panic_text, Op, Sink};
+use super::library::{panic_text, Sink};
+use super::ops::{Op, Section, Subject};
 use crate::evidence::{Event, EventKind, Evidence, StepAt};
 use crate::judge::class::{FailureClass, Level};
 use crate::judge::library::Judge;
+use crate::judge::Check;
 use crate::load::model::{Explorer, Scenario};
 
 /// A broken check travels out of the checker as a panic with this prefix and the check.
@@ -34,8 +34,7 @@ pub fn run(
     checker: Explorer,
     sink: Sink,
 ) -> Result<(), String> {
-    registry::make_queue::<String>(subject, 1)
-        .ok_or_else(|| format!("no queue subject called `{subject}`"))?;
+    Subject::build(scenario, subject)?;
     let last: Arc<Mutex<Trace>> = Arc::default();
     let body = {
         let (scenario, subject, vars, last) = (
@@ -60,19 +59,25 @@ pub fn run(
     };
     let outcome = catch_unwind(AssertUnwindSafe(|| explore(backend, budget, body)));
     let trace = last.lock().unwrap_or_else(|p| p.into_inner()).clone();
-    let explored = match outcome {
-        Ok(()) => EventKind::Explored {
-            explorer: checker.to_string(),
+    let checks = match outcome {
+        Ok(()) => vec![Check {
+            name: format!("every interleaving {checker} explored"),
+            level: Level::Must,
+            passed: true,
             class: None,
-            expected: "every explored interleaving to hold".into(),
+            expected: "every check to hold".into(),
             observed: "every one held".into(),
-        },
+        }],
         Err(panic) => {
             for e in trace.lock().unwrap_or_else(|p| p.into_inner()).iter() {
                 sink(e.clone());
             }
             failure(checker, &panic_text(&panic))
         }
+    };
+    let explored = EventKind::Explored {
+        explorer: checker.to_string(),
+        checks,
     };
     sink(Event {
         at_us: 0,
@@ -87,17 +92,18 @@ pub fn run(
     Ok(())
 }
 
-/// What a checker's failure means.
-fn failure(checker: Explorer, message: &str) -> EventKind {
-    let explorer = checker.to_string();
+/// What a checker's failure means: the checks that broke in the failing execution, or a
+/// deadlock, or a panic.
+fn failure(checker: Explorer, message: &str) -> Vec<Check> {
     if let Some(json) = message.split(BROKEN).nth(1) {
-        if let Ok(c) = serde_json::from_str::<crate::judge::Check>(json) {
-            return EventKind::Explored {
-                explorer,
-                class: c.class,
-                expected: format!("{}: {}", c.name, c.expected),
-                observed: c.observed,
-            };
+        if let Ok(broken) = serde_json::from_str::<Vec<Check>>(json) {
+            return broken
+                .into_iter()
+                .map(|mut c| {
+                    c.name = format!("{checker}: {}", c.name);
+                    c
+                })
+                .collect();
         }
     }
     let (class, expected) = if message.to_lowercase().contains("deadlock") {
@@ -109,12 +115,14 @@ fn failure(checker: Explorer, message: &str) -> EventKind {
         (FailureClass::Panicked, "no panic in any interleaving")
     };
     let observed = message.lines().next().unwrap_or(message).to_owned();
-    EventKind::Explored {
-        explorer,
+    vec![Check {
+        name: format!("every interleaving {checker} explored"),
+        level: Level::Must,
+        passed: false,
         class: Some(class),
         expected: expected.into(),
         observed,
-    }
+    }]
 }
 
 /// One execution: the actors as the checker's threads, then the judge.
@@ -127,17 +135,17 @@ fn execute(
     let trace: Trace = Arc::default();
     *last.lock().unwrap_or_else(|p| p.into_inner()) = trace.clone();
     let clock = Arc::new(AtomicU64::new(1));
-    let queue: Arc<dyn Queue<String>> =
-        registry::make_queue(subject, scenario.subject.params.maxsize as usize)
-            .expect("checked before");
+    let built = Subject::build(scenario, subject).expect("checked before");
+    let section = Section::default();
     let actors: Vec<_> = scenario
         .actors
         .iter()
         .map(|(actor, steps)| {
-            let (actor, steps, queue, vars, trace, clock) = (
+            let (actor, steps, built, section, vars, trace, clock) = (
                 actor.clone(),
                 steps.clone(),
-                queue.clone(),
+                built.clone(),
+                section.clone(),
                 vars.clone(),
                 trace.clone(),
                 clock.clone(),
@@ -165,7 +173,7 @@ fn execute(
                             call: op.describe(),
                             arg: op.arg(),
                         });
-                        match op.apply(&*queue) {
+                        match op.apply(&built, &section) {
                             Ok(value) => record(EventKind::Returned { at, value }),
                             Err(error) => record(EventKind::Failed { at, error }),
                         }
@@ -191,16 +199,14 @@ fn execute(
         real_time: false,
     }
     .checks();
-    // The scenario's own assertions come last and sum up the most (a lost item rather than
-    // the wrong value a consumer got because of it): report the last broken check.
-    if let Some(broken) = checks
-        .iter()
-        .rev()
-        .find(|c| !c.passed && c.level == Level::Must)
-    {
+    let broken: Vec<_> = checks
+        .into_iter()
+        .filter(|c| !c.passed && c.level == Level::Must)
+        .collect();
+    if !broken.is_empty() {
         panic!(
             "{BROKEN}{}",
-            serde_json::to_string(broken).unwrap_or_default()
+            serde_json::to_string(&broken).unwrap_or_default()
         );
     }
 }

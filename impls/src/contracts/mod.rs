@@ -1,5 +1,11 @@
 //! The contracts: what a subject must do, as traits a student can implement.
 
+pub mod event;
+pub mod lock;
 pub mod queue;
+pub mod wait;
 
-pub use queue::{GetError, PutError, Queue, Wait};
+pub use event::Event;
+pub use lock::{Guard, Lock, ReleaseError};
+pub use queue::{GetError, PutError, Queue};
+pub use wait::Wait;

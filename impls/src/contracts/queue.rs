@@ -2,18 +2,7 @@
 //!
 //! Claims: `queue.fifo`, `queue.maxsize`, `queue.put-block`, `queue.get-block`, `queue.inspect`.
 
-use std::time::Duration;
-
-/// How long a `put` or `get` may wait: Python's `block` and `timeout` arguments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Wait {
-    /// `block=True, timeout=None`: wait as long as it takes.
-    Forever,
-    /// `block=False`: fail at once if the operation cannot complete now.
-    No,
-    /// `block=True, timeout=t`: fail after about `t`.
-    For(Duration),
-}
+pub use super::wait::Wait;
 
 /// Why a `put` failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

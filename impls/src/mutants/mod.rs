@@ -2,4 +2,6 @@
 //! nothing; `cargo test` checks every mutant here is caught by the scenarios that name it
 //! in [`crate::registry`].
 
+pub mod event;
+pub mod lock;
 pub mod queue;

@@ -52,6 +52,70 @@ pub struct Step {
         skip_serializing_if = "Option::is_none"
     )]
     pub close: Option<NoArgs>,
+    /// Event: `set()`.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub set: Option<NoArgs>,
+    /// Event: `clear()`.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub clear: Option<NoArgs>,
+    /// Event: `is_set()`.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_set: Option<NoArgs>,
+    /// Event: `wait(timeout)`; `wait:` alone waits as long as it takes. Returns the flag.
+    #[serde(
+        default,
+        deserialize_with = "present_or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub wait: Option<WaitOp>,
+    /// Lock: `acquire(block, timeout)`; `acquire:` alone blocks. Returns whether it was taken.
+    #[serde(
+        default,
+        deserialize_with = "present_or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub acquire: Option<GetOp>,
+    /// Lock: `release()`; fails with `not-locked` if nobody holds it.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub release: Option<NoArgs>,
+    /// Lock: `locked()`.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub locked: Option<NoArgs>,
+    /// Enter the scenario's critical section: returns how many actors are inside now,
+    /// counting this one (a lock that excludes gives `1`). A scheduling point.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enter: Option<NoArgs>,
+    /// Leave the critical section.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub leave: Option<NoArgs>,
     /// Do nothing for this long (lets another actor block first).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sleep: Option<Dur>,
@@ -97,7 +161,16 @@ pub struct PutOp {
     pub timeout: Option<Dur>,
 }
 
-/// Queue `get`.
+/// Event `wait`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WaitOp {
+    /// How long to wait at most; without it, as long as it takes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<Dur>,
+}
+
+/// Queue `get`, and lock `acquire`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetOp {
@@ -159,6 +232,8 @@ pub enum OpError {
     Full,
     /// The queue was closed.
     Closed,
+    /// Lock: released while nobody held it.
+    NotLocked,
 }
 
 impl fmt::Display for OpError {
@@ -167,6 +242,7 @@ impl fmt::Display for OpError {
             OpError::Empty => "empty",
             OpError::Full => "full",
             OpError::Closed => "closed",
+            OpError::NotLocked => "not-locked",
         })
     }
 }
@@ -181,6 +257,15 @@ impl Step {
             ("empty", self.empty.is_some()),
             ("full", self.full.is_some()),
             ("close", self.close.is_some()),
+            ("set", self.set.is_some()),
+            ("clear", self.clear.is_some()),
+            ("is_set", self.is_set.is_some()),
+            ("wait", self.wait.is_some()),
+            ("acquire", self.acquire.is_some()),
+            ("release", self.release.is_some()),
+            ("locked", self.locked.is_some()),
+            ("enter", self.enter.is_some()),
+            ("leave", self.leave.is_some()),
             ("sleep", self.sleep.is_some()),
         ];
         present
@@ -191,6 +276,8 @@ impl Step {
     }
 
     /// Every operation key a step may have.
-    pub const KINDS: &'static [&'static str] =
-        &["put", "get", "qsize", "empty", "full", "close", "sleep"];
+    pub const KINDS: &'static [&'static str] = &[
+        "put", "get", "qsize", "empty", "full", "close", "set", "clear", "is_set", "wait",
+        "acquire", "release", "locked", "enter", "leave", "sleep",
+    ];
 }

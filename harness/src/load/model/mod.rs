@@ -120,6 +120,28 @@ pub struct SubjectSpec {
 #[serde(rename_all = "kebab-case")]
 pub enum ContractName {
     Queue,
+    Event,
+    Lock,
+}
+
+impl ContractName {
+    /// The operations a step may name for this contract (`sleep`, `enter` and `leave` are
+    /// the harness's own and go with any).
+    pub fn ops(self) -> &'static [&'static str] {
+        match self {
+            ContractName::Queue => &["put", "get", "qsize", "empty", "full", "close"],
+            ContractName::Event => &["set", "clear", "is_set", "wait"],
+            ContractName::Lock => &["acquire", "release", "locked"],
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ContractName::Queue => "queue",
+            ContractName::Event => "event",
+            ContractName::Lock => "lock",
+        }
+    }
 }
 
 /// Constructor parameters of a library subject.

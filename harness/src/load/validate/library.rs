@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{check_level, first_two_written, Checker};
-use crate::load::model::{Expect, Scenario, Step};
+use crate::load::model::{ContractName, Expect, Scenario, Step};
 use crate::load::suggest;
 
 fn labels(s: &Scenario) -> BTreeMap<&str, (String, usize)> {
@@ -40,12 +40,18 @@ pub(super) fn check_actors(c: &mut Checker, s: &Scenario) {
                     );
                 }
             }
-            check_step(c, &path, step, &labels);
+            check_step(c, &path, step, s.subject.contract, &labels);
         }
     }
 }
 
-fn check_step(c: &mut Checker, path: &str, step: &Step, labels: &BTreeMap<&str, (String, usize)>) {
+fn check_step(
+    c: &mut Checker,
+    path: &str,
+    step: &Step,
+    contract: Option<ContractName>,
+    labels: &BTreeMap<&str, (String, usize)>,
+) {
     let kinds = step.kinds();
     let kind = match kinds.as_slice() {
         [one] => *one,
@@ -83,6 +89,11 @@ fn check_step(c: &mut Checker, path: &str, step: &Step, labels: &BTreeMap<&str, 
             step.get.as_ref().map(|g| g.block),
             step.get.as_ref().and_then(|g| g.timeout),
         ),
+        (
+            "acquire",
+            step.acquire.as_ref().map(|g| g.block),
+            step.acquire.as_ref().and_then(|g| g.timeout),
+        ),
     ] {
         if block == Some(false) && timeout.is_some() {
             c.at_key(
@@ -98,6 +109,24 @@ fn check_step(c: &mut Checker, path: &str, step: &Step, labels: &BTreeMap<&str, 
                 format!("{path}.{op}.timeout"),
                 "a zero timeout",
                 Some("use `block: false` for a call that must not wait".into()),
+            );
+        }
+    }
+    if let Some(contract) = contract {
+        if !contract.ops().contains(&kind) && !matches!(kind, "sleep" | "enter" | "leave") {
+            let ops = contract
+                .ops()
+                .iter()
+                .map(|o| format!("`{o}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            c.at_key(
+                format!("{path}.{kind}"),
+                format!("`{kind}` is not an operation of a {}", contract.name()),
+                Some(format!(
+                    "a {} has {ops} (and `sleep`, `enter`, `leave`)",
+                    contract.name()
+                )),
             );
         }
     }
@@ -138,14 +167,19 @@ fn check_expect(
             None,
         );
     }
-    if e.value.is_some() && matches!(kind, "put" | "close") {
+    if e.value.is_some()
+        && matches!(
+            kind,
+            "put" | "close" | "set" | "clear" | "release" | "leave"
+        )
+    {
         c.at_key(
             format!("{path}.value"),
             format!("`{kind}` returns no value"),
             Some("expect `error: ...`, or nothing (it must succeed)".into()),
         );
     }
-    if e.error.is_some() && !matches!(kind, "put" | "get") {
+    if e.error.is_some() && !matches!(kind, "put" | "get" | "release") {
         c.at_key(
             format!("{path}.error"),
             format!("`{kind}` cannot fail"),

@@ -1,0 +1,212 @@
+//! The operations library steps perform, on a subject of any contract: built from a step,
+//! described for the evidence, applied to the subject. Shared by real threads and the
+//! checkers.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use conform_impls::contracts::event::Event;
+use conform_impls::contracts::lock::{Lock, ReleaseError};
+use conform_impls::contracts::queue::{GetError, PutError, Queue, Wait};
+use conform_impls::registry;
+use conform_impls::sync::thread;
+
+use crate::load::duration::Dur;
+use crate::load::model::{ContractName, Scenario, Step};
+use crate::load::vars;
+
+/// A library subject, built for one trial (or one execution under a checker).
+#[derive(Clone)]
+pub enum Subject {
+    Queue(Arc<dyn Queue<String>>),
+    Event(Arc<dyn Event>),
+    Lock(Arc<dyn Lock>),
+}
+
+impl Subject {
+    /// Builds `name` for the scenario's contract, with the scenario's parameters.
+    pub fn build(scenario: &Scenario, name: &str) -> Result<Subject, String> {
+        let contract = scenario.subject.contract.unwrap_or(ContractName::Queue);
+        let built = match contract {
+            ContractName::Queue => {
+                registry::make_queue(name, scenario.subject.params.maxsize as usize)
+                    .map(Subject::Queue)
+            }
+            ContractName::Event => registry::make_event(name).map(Subject::Event),
+            ContractName::Lock => registry::make_lock(name).map(Subject::Lock),
+        };
+        built.ok_or_else(|| format!("no {} subject called `{name}`", contract.name()))
+    }
+}
+
+/// The scenario's critical section (`enter` / `leave`): how many actors are in it.
+#[derive(Default, Clone)]
+pub struct Section(Arc<AtomicUsize>);
+
+/// One operation with its arguments filled in.
+pub enum Op {
+    Put(String, Wait),
+    Get(Wait),
+    Qsize,
+    Empty,
+    Full,
+    Close,
+    Set,
+    Clear,
+    IsSet,
+    Wait(Option<Duration>),
+    Acquire(Wait),
+    Release,
+    Locked,
+    Enter,
+    Leave,
+}
+
+fn wait_of(block: bool, timeout: Option<Dur>) -> Wait {
+    match (block, timeout) {
+        (false, _) => Wait::No,
+        (true, None) => Wait::Forever,
+        (true, Some(t)) => Wait::For(t.0),
+    }
+}
+
+impl Op {
+    /// The operation of `step` (not a `sleep`) for `actor` in `round`.
+    pub fn of(step: &Step, vars: &BTreeMap<String, String>, actor: &str, round: u32) -> Op {
+        let simple = [
+            (step.qsize.is_some(), Op::Qsize),
+            (step.empty.is_some(), Op::Empty),
+            (step.full.is_some(), Op::Full),
+            (step.close.is_some(), Op::Close),
+            (step.set.is_some(), Op::Set),
+            (step.clear.is_some(), Op::Clear),
+            (step.is_set.is_some(), Op::IsSet),
+            (step.release.is_some(), Op::Release),
+            (step.locked.is_some(), Op::Locked),
+            (step.enter.is_some(), Op::Enter),
+            (step.leave.is_some(), Op::Leave),
+        ];
+        if let Some(p) = &step.put {
+            Op::Put(
+                vars::fill_step(&p.item.0, vars, actor, round),
+                wait_of(p.block, p.timeout),
+            )
+        } else if let Some(g) = &step.get {
+            Op::Get(wait_of(g.block, g.timeout))
+        } else if let Some(w) = &step.wait {
+            Op::Wait(w.timeout.map(|t| t.0))
+        } else if let Some(a) = &step.acquire {
+            Op::Acquire(wait_of(a.block, a.timeout))
+        } else {
+            // Loading checked that a step has exactly one operation.
+            simple
+                .into_iter()
+                .find(|(present, _)| *present)
+                .map_or(Op::Leave, |(_, op)| op)
+        }
+    }
+
+    /// The call as Python would write it: `put("a", block=False)`.
+    pub fn describe(&self) -> String {
+        let wait = |w: &Wait| match w {
+            Wait::Forever => String::new(),
+            Wait::No => "block=False".into(),
+            Wait::For(t) => format!("timeout={}", t.as_secs_f64()),
+        };
+        match self {
+            Op::Put(item, w) if *w == Wait::Forever => format!("put({item:?})"),
+            Op::Put(item, w) => format!("put({item:?}, {})", wait(w)),
+            Op::Get(w) => format!("get({})", wait(w)),
+            Op::Qsize => "qsize()".into(),
+            Op::Empty => "empty()".into(),
+            Op::Full => "full()".into(),
+            Op::Close => "close()".into(),
+            Op::Set => "set()".into(),
+            Op::Clear => "clear()".into(),
+            Op::IsSet => "is_set()".into(),
+            Op::Wait(None) => "wait()".into(),
+            Op::Wait(Some(t)) => format!("wait(timeout={})", t.as_secs_f64()),
+            Op::Acquire(w) => format!("acquire({})", wait(w)),
+            Op::Release => "release()".into(),
+            Op::Locked => "locked()".into(),
+            Op::Enter => "enter critical section".into(),
+            Op::Leave => "leave critical section".into(),
+        }
+    }
+
+    /// The item a `put` passes.
+    pub fn arg(&self) -> Option<String> {
+        match self {
+            Op::Put(item, _) => Some(item.clone()),
+            _ => None,
+        }
+    }
+
+    /// Applies the operation: the value it returned (as text), or the contract error.
+    pub fn apply(&self, subject: &Subject, section: &Section) -> Result<Option<String>, String> {
+        let text = |b: bool| Ok(Some(b.to_string()));
+        match (self, subject) {
+            (Op::Enter, _) => {
+                let inside = section.0.fetch_add(1, Ordering::SeqCst) + 1;
+                // Inside the section: a chance for another actor to come in too.
+                thread::yield_now();
+                Ok(Some(
+                    inside.max(section.0.load(Ordering::SeqCst)).to_string(),
+                ))
+            }
+            (Op::Leave, _) => {
+                section.0.fetch_sub(1, Ordering::SeqCst);
+                Ok(None)
+            }
+            (op, Subject::Queue(q)) => queue_op(op, &**q),
+            (Op::Set, Subject::Event(e)) => {
+                e.set();
+                Ok(None)
+            }
+            (Op::Clear, Subject::Event(e)) => {
+                e.clear();
+                Ok(None)
+            }
+            (Op::IsSet, Subject::Event(e)) => text(e.is_set()),
+            (Op::Wait(t), Subject::Event(e)) => text(e.wait(*t)),
+            (Op::Acquire(w), Subject::Lock(l)) => text(l.acquire(*w)),
+            (Op::Release, Subject::Lock(l)) => l
+                .release()
+                .map(|_| None)
+                .map_err(|ReleaseError::NotLocked| "not-locked".to_owned()),
+            (Op::Locked, Subject::Lock(l)) => text(l.locked()),
+            (op, _) => Err(format!(
+                "`{}` is not an operation of this subject",
+                op.describe()
+            )),
+        }
+    }
+}
+
+fn queue_op(op: &Op, q: &dyn Queue<String>) -> Result<Option<String>, String> {
+    let put_err = |e: PutError| match e {
+        PutError::Full => "full".to_owned(),
+        PutError::Closed => "closed".to_owned(),
+    };
+    let get_err = |e: GetError| match e {
+        GetError::Empty => "empty".to_owned(),
+        GetError::Closed => "closed".to_owned(),
+    };
+    match op {
+        Op::Put(item, w) => q.put(item.clone(), *w).map(|_| None).map_err(put_err),
+        Op::Get(w) => q.get(*w).map(Some).map_err(get_err),
+        Op::Qsize => Ok(Some(q.qsize().to_string())),
+        Op::Empty => Ok(Some(q.empty().to_string())),
+        Op::Full => Ok(Some(q.full().to_string())),
+        Op::Close => {
+            q.close();
+            Ok(None)
+        }
+        other => Err(format!(
+            "`{}` is not an operation of a queue",
+            other.describe()
+        )),
+    }
+}
