@@ -88,6 +88,13 @@ pub fn summary(report: &RunReport, style: Style) -> String {
                 c.name, c.level, c.expected, c.observed
             );
         }
+        let steps = interleaving(t);
+        if !steps.is_empty() {
+            let _ = writeln!(out, "    the failing interleaving, step by step:");
+            for l in steps {
+                let _ = writeln!(out, "      {l}");
+            }
+        }
         if !t.verdict.stderr_tail.trim().is_empty() {
             let tail: Vec<&str> = t.verdict.stderr_tail.lines().rev().take(5).collect();
             let _ = writeln!(out, "    stderr (last lines):");
@@ -141,4 +148,33 @@ pub fn summary(report: &RunReport, style: Style) -> String {
     let met = report.trials.iter().filter(|t| t.met).count();
     let _ = writeln!(out, "{met} passed, {} failed", report.trials.len() - met);
     out
+}
+
+/// Under a checker, the failing execution's calls in the order they happened, one line each:
+/// `3 consumer  get() -> "b"`. Empty for other trials.
+fn interleaving(t: &TrialResult) -> Vec<String> {
+    use crate::evidence::EventKind;
+    let events = &t.verdict.evidence.events;
+    if !events
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::Explored { .. }))
+    {
+        return Vec::new();
+    }
+    let width = events.iter().map(|e| e.actor.len()).max().unwrap_or(0);
+    events
+        .iter()
+        .filter_map(|e| {
+            let what = match &e.kind {
+                EventKind::Call { call, .. } => format!("calls {call}"),
+                EventKind::Returned { value: Some(v), .. } => {
+                    format!("  returns {}", crate::matcher::visible(v.as_bytes()))
+                }
+                EventKind::Returned { value: None, .. } => "  returns".to_owned(),
+                EventKind::Failed { error, .. } => format!("  fails: {error}"),
+                _ => return None,
+            };
+            Some(format!("{:>3} {:<width$}  {what}", e.at_us, e.actor))
+        })
+        .collect()
 }
