@@ -437,3 +437,35 @@ fn an_interrupted_run_leaves_nothing_behind() {
         );
     }
 }
+
+#[test]
+fn a_checker_failure_shows_its_interleaving_and_replays_the_same() {
+    let args = [
+        "run",
+        "scenarios/sync/queue-handoff.yaml",
+        "--subject",
+        "mutant:queue-racy-put",
+        "--filter",
+        "shuttle",
+    ];
+    let first = text(&conform("replay-1", &args));
+    assert!(
+        first.contains("the failing interleaving, step by step:"),
+        "{first}"
+    );
+    assert!(
+        first.contains("replay: conform run scenarios/sync/queue-handoff.yaml"),
+        "{first}"
+    );
+    let steps = |out: &str| {
+        out.split("step by step:")
+            .nth(1)
+            .map(|s| s.split("stderr").next().unwrap_or(s).to_owned())
+    };
+    let second = text(&conform("replay-2", &args));
+    assert_eq!(
+        steps(&first),
+        steps(&second),
+        "the same seed gives the same failing interleaving"
+    );
+}
