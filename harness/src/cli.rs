@@ -399,7 +399,12 @@ fn subjects() -> i32 {
             s.about
         );
         for c in s.caught_by {
-            outln!("    caught by {} ({})", c.scenario, c.class);
+            outln!(
+                "    caught by {} ({}, under {})",
+                c.scenario,
+                c.class,
+                c.explorer
+            );
         }
     }
     for m in conform_impls::registry::program_mutants() {

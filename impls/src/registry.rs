@@ -122,7 +122,7 @@ static SUBJECTS: &[Subject] = &[
     mutant(
         "mutant:queue-lifo",
         "get takes the newest item: a stack, not a queue",
-        &[catch("queue.fifo", "wrong-order"), catch_by("shuttle", "queue.handoff", "wrong-order")],
+        &[catch("queue.fifo", "wrong-order"), catch_by("loom", "queue.handoff", "wrong-order"), catch_by("shuttle", "queue.handoff", "wrong-order")],
     ),
     mutant(
         "mutant:queue-ignores-maxsize",
@@ -181,7 +181,7 @@ static SUBJECTS: &[Subject] = &[
     mutant(
         "mutant:queue-racy-put",
         "put appends to a copy outside the lock and writes it back: racing puts and gets lose items",
-        &[catch("queue.soak", "lost-item"), catch_by("shuttle", "queue.handoff", "lost-item")],
+        &[catch("queue.soak", "lost-item"), catch_by("loom", "queue.handoff", "lost-item"), catch_by("shuttle", "queue.handoff", "lost-item")],
     ),
     mutant(
         "mutant:queue-nonblocking-get-waits",

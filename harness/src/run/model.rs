@@ -61,7 +61,7 @@ pub fn run(
     let trace = last.lock().unwrap_or_else(|p| p.into_inner()).clone();
     let checks = match outcome {
         Ok(()) => vec![Check {
-            name: format!("every interleaving {checker} explored"),
+            name: format!("the interleavings {checker} explored"),
             level: Level::Must,
             passed: true,
             class: None,
@@ -116,7 +116,7 @@ fn failure(checker: Explorer, message: &str) -> Vec<Check> {
     };
     let observed = message.lines().next().unwrap_or(message).to_owned();
     vec![Check {
-        name: format!("every interleaving {checker} explored"),
+        name: format!("the interleavings {checker} explored"),
         level: Level::Must,
         passed: false,
         class: Some(class),

@@ -23,6 +23,8 @@ pub struct Job {
 
 /// The worker's main: read a job, run it, print events. Exit code 0 when it ran.
 pub fn main() -> i32 {
+    // The scenario's `budget.seed` decides shuttle's schedules, not the environment.
+    std::env::remove_var("SHUTTLE_RANDOM_SEED");
     // A worker whose runner died has nobody to report to.
     let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL);
     // Panics of the subject are recorded as events; keep stderr for real trouble.

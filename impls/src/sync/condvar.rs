@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use super::backend::{current, Backend};
-use super::mutex::MutexGuard;
+use super::mutex::{Guard, MutexGuard};
 
 /// A condition variable paired with [`super::Mutex`].
 pub struct Condvar(Inner);
@@ -42,18 +42,20 @@ impl Condvar {
     /// Waits until notified (spurious wakeups are possible on std: callers loop).
     #[track_caller]
     pub fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
-        match (&self.0, guard) {
-            (Inner::Std(c), MutexGuard::Std(g)) => {
-                MutexGuard::Std(c.wait(g).unwrap_or_else(|p| p.into_inner()))
+        let (g, lock, location) = guard.into_parts();
+        let g = match (&self.0, g) {
+            (Inner::Std(c), Guard::Std(g)) => {
+                Guard::Std(c.wait(g).unwrap_or_else(|p| p.into_inner()))
             }
-            (Inner::Loom(c), MutexGuard::Loom(g)) => {
-                MutexGuard::Loom(c.wait(g).unwrap_or_else(|p| p.into_inner()))
+            (Inner::Loom(c), Guard::Loom(g)) => {
+                Guard::Loom(c.wait(g).unwrap_or_else(|p| p.into_inner()))
             }
-            (Inner::Shuttle(c), MutexGuard::Shuttle(g)) => {
-                MutexGuard::Shuttle(c.wait(g).unwrap_or_else(|p| p.into_inner()))
+            (Inner::Shuttle(c), Guard::Shuttle(g)) => {
+                Guard::Shuttle(c.wait(g).unwrap_or_else(|p| p.into_inner()))
             }
             _ => panic!("{MIXED}"),
-        }
+        };
+        MutexGuard::taken(g, lock, location)
     }
 
     /// Waits until notified or until `deadline`; returns the guard and whether it gave up.
@@ -70,30 +72,32 @@ impl Condvar {
         guard: MutexGuard<'a, T>,
         deadline: Deadline,
     ) -> (MutexGuard<'a, T>, bool) {
-        match (&self.0, guard, deadline.0) {
-            (Inner::Std(c), MutexGuard::Std(g), Some(at)) => {
+        let (g, lock, location) = guard.into_parts();
+        let (g, timed_out) = match (&self.0, g, deadline.0) {
+            (Inner::Std(c), Guard::Std(g), Some(at)) => {
                 let left = at.saturating_duration_since(Instant::now());
                 let (g, r) = c.wait_timeout(g, left).unwrap_or_else(|p| p.into_inner());
-                (MutexGuard::Std(g), r.timed_out() || Instant::now() >= at)
+                (Guard::Std(g), r.timed_out() || Instant::now() >= at)
             }
-            (Inner::Shuttle(c), MutexGuard::Shuttle(g), None) => {
+            (Inner::Shuttle(c), Guard::Shuttle(g), None) => {
                 use shuttle::rand::Rng;
                 shuttle::thread::yield_now();
                 if shuttle::rand::thread_rng().gen::<bool>() {
-                    (MutexGuard::Shuttle(g), true)
+                    (Guard::Shuttle(g), true)
                 } else {
                     (
-                        MutexGuard::Shuttle(c.wait(g).unwrap_or_else(|p| p.into_inner())),
+                        Guard::Shuttle(c.wait(g).unwrap_or_else(|p| p.into_inner())),
                         false,
                     )
                 }
             }
-            (Inner::Loom(c), MutexGuard::Loom(g), None) => (
-                MutexGuard::Loom(c.wait(g).unwrap_or_else(|p| p.into_inner())),
+            (Inner::Loom(c), Guard::Loom(g), None) => (
+                Guard::Loom(c.wait(g).unwrap_or_else(|p| p.into_inner())),
                 false,
             ),
             _ => panic!("{MIXED}"),
-        }
+        };
+        (MutexGuard::taken(g, lock, location), timed_out)
     }
 
     pub fn notify_one(&self) {

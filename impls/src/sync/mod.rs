@@ -12,9 +12,11 @@ mod backend;
 mod condvar;
 mod explore;
 mod mutex;
+mod observe;
 pub mod thread;
 
 pub use backend::{current, with_backend, Backend};
 pub use condvar::{deadline_after, Condvar, Deadline};
 pub use explore::{explore, Budget};
 pub use mutex::{Mutex, MutexGuard};
+pub use observe::{set_lock_observer, LockAction, LockObserver, LockReport};

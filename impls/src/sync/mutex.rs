@@ -1,8 +1,10 @@
 //! A mutual-exclusion lock over std, loom or shuttle.
 
 use std::ops::{Deref, DerefMut};
+use std::panic::Location;
 
 use super::backend::{current, Backend};
+use super::observe::{self, LockAction};
 
 /// A lock whose guard releases it when dropped. A panic while holding it does not poison it
 /// for the rest of a trial: poisoning is std's policy, not the contract's.
@@ -15,11 +17,53 @@ enum Inner<T> {
     Shuttle(Box<shuttle::sync::Mutex<T>>),
 }
 
-/// The guard of a [`Mutex`].
-pub enum MutexGuard<'a, T> {
+/// The guard of a [`Mutex`]; dropping it releases the lock (and reports the release).
+pub struct MutexGuard<'a, T> {
+    pub(super) inner: Option<Guard<'a, T>>,
+    lock: usize,
+    location: &'static Location<'static>,
+}
+
+/// The backend's own guard.
+pub(super) enum Guard<'a, T> {
     Std(std::sync::MutexGuard<'a, T>),
     Loom(loom::sync::MutexGuard<'a, T>),
     Shuttle(shuttle::sync::MutexGuard<'a, T>),
+}
+
+impl<'a, T> MutexGuard<'a, T> {
+    /// Wraps a guard just taken, and reports it.
+    pub(super) fn taken(
+        inner: Guard<'a, T>,
+        lock: usize,
+        location: &'static Location<'static>,
+    ) -> Self {
+        observe::report(lock, LockAction::Acquired, location);
+        MutexGuard {
+            inner: Some(inner),
+            lock,
+            location,
+        }
+    }
+
+    /// Gives the backend's guard to a condition variable's wait (which releases the lock),
+    /// reporting the release; the wait's result comes back through [`MutexGuard::taken`].
+    pub(super) fn into_parts(mut self) -> (Guard<'a, T>, usize, &'static Location<'static>) {
+        observe::report(self.lock, LockAction::Released, self.location);
+        let inner = self
+            .inner
+            .take()
+            .expect("a guard holds its lock until dropped");
+        (inner, self.lock, self.location)
+    }
+}
+
+impl<T> Drop for MutexGuard<'_, T> {
+    fn drop(&mut self) {
+        if self.inner.is_some() {
+            observe::report(self.lock, LockAction::Released, self.location);
+        }
+    }
 }
 
 impl<T> Mutex<T> {
@@ -33,11 +77,13 @@ impl<T> Mutex<T> {
 
     #[track_caller]
     pub fn lock(&self) -> MutexGuard<'_, T> {
-        match &self.0 {
-            Inner::Std(m) => MutexGuard::Std(m.lock().unwrap_or_else(|p| p.into_inner())),
-            Inner::Loom(m) => MutexGuard::Loom(m.lock().unwrap_or_else(|p| p.into_inner())),
-            Inner::Shuttle(m) => MutexGuard::Shuttle(m.lock().unwrap_or_else(|p| p.into_inner())),
-        }
+        let location = Location::caller();
+        let guard = match &self.0 {
+            Inner::Std(m) => Guard::Std(m.lock().unwrap_or_else(|p| p.into_inner())),
+            Inner::Loom(m) => Guard::Loom(m.lock().unwrap_or_else(|p| p.into_inner())),
+            Inner::Shuttle(m) => Guard::Shuttle(m.lock().unwrap_or_else(|p| p.into_inner())),
+        };
+        MutexGuard::taken(guard, self as *const Self as usize, location)
     }
 }
 
@@ -50,20 +96,28 @@ impl<T: Default> Default for Mutex<T> {
 impl<T> Deref for MutexGuard<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
-        match self {
-            MutexGuard::Std(g) => g,
-            MutexGuard::Loom(g) => g,
-            MutexGuard::Shuttle(g) => g,
+        match self
+            .inner
+            .as_ref()
+            .expect("a guard holds its lock until dropped")
+        {
+            Guard::Std(g) => g,
+            Guard::Loom(g) => g,
+            Guard::Shuttle(g) => g,
         }
     }
 }
 
 impl<T> DerefMut for MutexGuard<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
-        match self {
-            MutexGuard::Std(g) => g,
-            MutexGuard::Loom(g) => g,
-            MutexGuard::Shuttle(g) => g,
+        match self
+            .inner
+            .as_mut()
+            .expect("a guard holds its lock until dropped")
+        {
+            Guard::Std(g) => g,
+            Guard::Loom(g) => g,
+            Guard::Shuttle(g) => g,
         }
     }
 }

@@ -40,3 +40,12 @@ pub fn yield_now() {
         Backend::Shuttle => shuttle::thread::yield_now(),
     }
 }
+
+/// The current thread's id under the current backend, as text (`ThreadId(3)`).
+pub fn current_id() -> String {
+    match current() {
+        Backend::Std => format!("{:?}", std::thread::current().id()),
+        Backend::Loom => format!("{:?}", loom::thread::current().id()),
+        Backend::Shuttle => format!("{:?}", shuttle::thread::current().id()),
+    }
+}

@@ -105,6 +105,23 @@ pub fn check(
 }
 
 fn check_header(c: &mut Checker, s: &Scenario) {
+    if s.budget.iterations == Some(0) {
+        c.at(
+            "budget.iterations",
+            "`iterations: 0` explores nothing",
+            Some("give at least 1 (the default is 1000)".into()),
+        );
+    }
+    if s.budget.preemptions.is_some_and(|p| p > 5) {
+        c.at(
+            "budget.preemptions",
+            "more than 5 preemptions: loom would not finish",
+            Some("2 or 3 find most bugs".into()),
+        );
+    }
+    if s.subject.program.is_some() && s.budget != crate::load::model::Budget::default() {
+        c.at_key("budget", "`budget` is for loom and shuttle, which explore library subjects; a program runs as it is", None);
+    }
     let id_ok =
         s.id.chars()
             .next()

@@ -1,0 +1,55 @@
+//! An optional observer of every lock taken and released through the facade, with the
+//! thread and the code location: what a lock-order checker (lockdep) needs to find cycles
+//! even in runs that did not deadlock.
+
+use std::panic::Location;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+
+/// What happened to a lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockAction {
+    Acquired,
+    Released,
+}
+
+/// One report: which lock (its address, stable while it lives), which thread (the
+/// backend's own thread id, as text), what, and where in the code.
+#[derive(Debug, Clone)]
+pub struct LockReport {
+    pub lock: usize,
+    pub thread: String,
+    pub action: LockAction,
+    pub location: &'static Location<'static>,
+}
+
+/// Receives the reports; called on the thread that took or released the lock.
+pub trait LockObserver: Send + Sync {
+    fn report(&self, report: LockReport);
+}
+
+static INSTALLED: AtomicBool = AtomicBool::new(false);
+static OBSERVER: RwLock<Option<Arc<dyn LockObserver>>> = RwLock::new(None);
+
+/// Installs `observer` for every lock of the process (None removes it).
+pub fn set_lock_observer(observer: Option<Arc<dyn LockObserver>>) {
+    let installed = observer.is_some();
+    *OBSERVER.write().unwrap_or_else(|p| p.into_inner()) = observer;
+    INSTALLED.store(installed, Ordering::SeqCst);
+}
+
+/// Reports to the observer, if one is installed (a relaxed load otherwise).
+pub(super) fn report(lock: usize, action: LockAction, location: &'static Location<'static>) {
+    if !INSTALLED.load(Ordering::Relaxed) {
+        return;
+    }
+    let observer = OBSERVER.read().unwrap_or_else(|p| p.into_inner()).clone();
+    if let Some(o) = observer {
+        o.report(LockReport {
+            lock,
+            thread: super::thread::current_id(),
+            action,
+            location,
+        });
+    }
+}
