@@ -195,11 +195,21 @@ fn judge_trial(trial: &Trial, ctx: &Context) -> Verdict {
         // A checker's trial: its checks are those that broke in the failing execution (or one
         // that held), with that execution's events as evidence.
         let replay = format!(
-            "replay: conform run {} --filter '{}'",
+            "replay: conform run {} --subject {} --filter '::{}'",
             trial.scenario.file.display(),
-            trial.name
+            trial.subject,
+            trial.explorer
         );
-        if let Some(p) = checks
+        if let Some(h) = checks
+            .iter()
+            .find(|c| c.class == Some(FailureClass::HarnessError))
+        {
+            Verdict::error(
+                FailureClass::HarnessError,
+                format!("{} could not finish: {}", trial.explorer, h.observed),
+                evidence,
+            )
+        } else if let Some(p) = checks
             .iter()
             .find(|c| c.class == Some(FailureClass::Panicked))
         {

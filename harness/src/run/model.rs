@@ -111,6 +111,14 @@ fn failure(checker: Explorer, message: &str) -> Vec<Check> {
             FailureClass::Deadlock,
             "no interleaving in which every actor waits for another",
         )
+    } else if message.contains("exceeded maximum number of branches")
+        || message.contains("exceeded max_steps")
+    {
+        // The checker's own budget ran out: nothing is known about the subject.
+        (
+            FailureClass::HarnessError,
+            "the exploration to fit the checker's limits (fewer actors or rounds)",
+        )
     } else {
         (FailureClass::Panicked, "no panic in any interleaving")
     };

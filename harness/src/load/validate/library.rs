@@ -78,6 +78,18 @@ fn check_step(
             return;
         }
     };
+    if step
+        .wait
+        .as_ref()
+        .and_then(|w| w.timeout)
+        .is_some_and(|t| t.0.is_zero())
+    {
+        c.at(
+            format!("{path}.wait.timeout"),
+            "a zero timeout",
+            Some("use `is_set` to look without waiting".into()),
+        );
+    }
     for (op, block, timeout) in [
         (
             "put",
@@ -122,7 +134,15 @@ fn check_step(
                 .join(", ");
             c.at_key(
                 format!("{path}.{kind}"),
-                format!("`{kind}` is not an operation of a {}", contract.name()),
+                format!(
+                    "`{kind}` is not an operation of {} {}",
+                    if contract.name().starts_with('e') {
+                        "an"
+                    } else {
+                        "a"
+                    },
+                    contract.name()
+                ),
                 Some(format!(
                     "a {} has {ops} (and `sleep`, `enter`, `leave`)",
                     contract.name()

@@ -226,6 +226,9 @@ fn check_subject(c: &mut Checker, s: &Scenario) {
             if !s.steps.is_empty() {
                 c.at_key("steps", "`steps` are for program subjects; a library scenario has `actors`", None);
             }
+            if sub.params.maxsize != 0 && sub.contract != Some(crate::load::model::ContractName::Queue) {
+                c.at_key("subject.params.maxsize", "`maxsize` is a queue's parameter", None);
+            }
             // loom runs at most 5 threads: the main one and four actors.
             if s.explore.contains(&crate::load::model::Explorer::Loom) && s.actors.len() > 4 {
                 c.at("actors", format!("loom explores at most 4 actors; this scenario has {}", s.actors.len()), Some("remove `loom` from `explore`, or use fewer actors".into()));
