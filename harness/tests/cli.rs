@@ -41,6 +41,12 @@ fn survivors(mark: &str) -> Vec<String> {
     found
 }
 
+/// No process that inherited `mark` is still alive.
+fn assert_nothing_left(mark: &str) {
+    let left = survivors(mark);
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
 #[test]
 fn check_accepts_the_suite() {
     let o = conform("check-suite", &["check", "scenarios"]);
@@ -99,11 +105,7 @@ fn a_hanging_subject_is_killed_reported_and_the_run_goes_on() {
     );
     assert!(out.contains("(hung)"), "{out}");
     assert!(out.contains("killed while running main's qsize()"), "{out}");
-    assert!(
-        survivors(mark).is_empty(),
-        "left behind: {:?}",
-        survivors(mark)
-    );
+    assert_nothing_left(mark);
 }
 
 #[test]
@@ -212,11 +214,7 @@ fn a_fork_bomb_is_contained_and_nothing_survives() {
     let o = child.wait_with_output().unwrap();
     let out = text(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
-    assert!(
-        survivors(mark).is_empty(),
-        "left behind: {:?}",
-        survivors(mark)
-    );
+    assert_nothing_left(mark);
     let cgroups: Vec<_> = std::fs::read_dir("/sys/fs/cgroup/pids")
         .into_iter()
         .flatten()
@@ -329,11 +327,7 @@ fn a_double_forked_daemon_is_cleaned_up_too() {
         &["run", "harness/tests/data/programs/double-fork.yaml"],
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(
-        survivors(mark).is_empty(),
-        "left behind: {:?}",
-        survivors(mark)
-    );
+    assert_nothing_left(mark);
 }
 
 #[test]

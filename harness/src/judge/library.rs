@@ -2,7 +2,6 @@
 //! events its actors recorded.
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
 use std::time::Duration;
 
 use super::class::{FailureClass, Level};
@@ -68,12 +67,7 @@ impl Judge<'_> {
     }
 
     fn level(&self, own: Option<&Text>) -> Level {
-        let text = own
-            .or(self.scenario.level.as_ref())
-            .map(|t| vars::fill(&t.0, &|n| self.vars.get(n).cloned()));
-        // Levels were checked on load, and with `--var` values when planning.
-        text.and_then(|t| Level::from_str(&t).ok())
-            .unwrap_or(Level::Must)
+        super::level_of(self.scenario, self.vars, own)
     }
 
     fn judge_step(&self, actor: &str, index: usize, step: &Step, checks: &mut Vec<Check>) {

@@ -9,6 +9,19 @@ use serde::{Deserialize, Serialize};
 use crate::evidence::Evidence;
 use class::{FailureClass, Level, Outcome};
 
+/// The level of a check: its own, else the scenario's, else MUST; `{vars}` filled in.
+/// (Levels were checked on load, and with `--var` values when planning.)
+pub fn level_of(
+    scenario: &crate::load::model::Scenario,
+    vars: &std::collections::BTreeMap<String, String>,
+    own: Option<&crate::load::model::Text>,
+) -> Level {
+    let text = own
+        .or(scenario.level.as_ref())
+        .map(|t| crate::load::vars::fill(&t.0, &|n| vars.get(n).cloned()));
+    text.and_then(|t| t.parse().ok()).unwrap_or(Level::Must)
+}
+
 /// One thing that was checked: what was expected, what was observed, and whether it held.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Check {

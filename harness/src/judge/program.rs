@@ -3,14 +3,12 @@
 //! survived the clean-up).
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
 use std::time::Duration;
 
 use super::class::{FailureClass, Level};
 use super::Check;
 use crate::evidence::{EventKind, Evidence};
 use crate::load::model::{Assertion, Bounds, CpuAssert, Scenario, Text, ZombieAssert};
-use crate::load::vars;
 use crate::observe::{ticks_per_second, Sample};
 
 pub struct Judge<'a> {
@@ -86,11 +84,7 @@ impl Judge<'_> {
     }
 
     fn level(&self, own: Option<&Text>) -> Level {
-        let text = own
-            .or(self.scenario.level.as_ref())
-            .map(|t| vars::fill(&t.0, &|n| self.vars.get(n).cloned()));
-        text.and_then(|t| Level::from_str(&t).ok())
-            .unwrap_or(Level::Must)
+        super::level_of(self.scenario, self.vars, own)
     }
 
     fn assertion(&self, a: &Assertion) -> Option<Check> {
