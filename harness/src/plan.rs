@@ -159,10 +159,13 @@ fn plan_library(
                 .filter(|sub| Some(sub.contract) == contract)
             {
                 match subject.role {
-                    Role::Reference => s
-                        .explore
-                        .iter()
-                        .for_each(|&e| add(subject.name, e, Expectation::Pass)),
+                    // A scenario that demonstrates a hazard expects the reference to show it.
+                    Role::Reference => {
+                        let expect = s
+                            .demonstrates
+                            .map_or(Expectation::Pass, Expectation::Caught);
+                        s.explore.iter().for_each(|&e| add(subject.name, e, expect));
+                    }
                     // A mutant runs under the explorer that must catch it, if the scenario
                     // lists that explorer.
                     Role::Mutant => {

@@ -212,12 +212,16 @@ static SUBJECTS: &[Subject] = &[
         catch("lock.try-acquire-held", "wrong-result"),
         catch("lock.blocks-until-release", "appeared-not-to-block"),
         catch_by("shuttle", "lock.exclusive", "wrong-result"),
+        catch_by("loom", "lock.fixes-race", "unexpected-error"),
+        catch_by("shuttle", "lock.fixes-race", "unexpected-error"),
     ]),
     mutant_of(Contract::Lock, "mutant:lock-check-then-set", "acquire checks and sets in two critical sections: two threads can both take it", &[
         // Both take the lock; in the first interleaving found, their sections do not
         // overlap, but the second release finds the lock free.
         catch_by("loom", "lock.exclusive", "unexpected-error"),
         catch_by("shuttle", "lock.exclusive", "unexpected-error"),
+        catch_by("loom", "lock.fixes-race", "unexpected-error"),
+        catch_by("shuttle", "lock.fixes-race", "unexpected-error"),
     ]),
     mutant_of(Contract::Lock, "mutant:lock-timeout-early", "acquire(timeout=t) gives up after t/4", &[catch("lock.acquire-timeout-held", "timeout-early")]),
     mutant_of(Contract::Lock, "mutant:lock-release-unlocked-ok", "releasing a lock nobody holds succeeds silently", &[catch("lock.release-unlocked", "missing-error")]),

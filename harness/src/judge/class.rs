@@ -126,6 +126,7 @@ classes! {
     AppearedNotToBlock = "appeared-not-to-block": "a blocking call returned before what releases it happened",
     NeverReturned = "never-returned": "a blocking call was never released although what releases it happened (a lost wakeup)",
     LostItem = "lost-item": "an item put was never got",
+    LostUpdate = "lost-update": "an update of a shared variable was overwritten by another thread's (a race)",
     DuplicateItem = "duplicate-item": "an item was got more than once",
     Deadlock = "deadlock": "threads wait for each other in a cycle and none can go on",
     Zombie = "zombie": "a child process exited and was never waited for",

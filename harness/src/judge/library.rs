@@ -62,6 +62,9 @@ impl Judge<'_> {
             if let Some(g) = &a.got_all {
                 checks.push(self.got_all(g, level));
             }
+            if let Some(want) = a.counter {
+                checks.push(self.counter(want, level));
+            }
         }
         checks
     }
@@ -334,6 +337,36 @@ impl Judge<'_> {
             .of_step(actor, at)
             .find(|e| matches!(e.kind, EventKind::Call { .. }))
             .map(|e| e.at_us)
+    }
+
+    /// The shared counter ends at `want`: the value the last `bump` wrote.
+    fn counter(&self, want: u64, level: Level) -> Check {
+        let bumps = self.evidence.events.iter().filter(|e| match &e.kind {
+            EventKind::Returned { at, .. } => self
+                .scenario
+                .actors
+                .get(&e.actor)
+                .and_then(|s| s.get(at.step))
+                .is_some_and(|s| s.bump.is_some()),
+            _ => false,
+        });
+        let last = bumps.max_by_key(|e| e.at_us).and_then(|e| match &e.kind {
+            EventKind::Returned { value, .. } => value.clone(),
+            _ => None,
+        });
+        let passed = last.as_deref() == Some(want.to_string().as_str());
+        Check {
+            name: "the shared counter after every x = x + 1".into(),
+            level,
+            passed,
+            class: (!passed).then_some(FailureClass::LostUpdate),
+            expected: format!("{want}"),
+            observed: match (passed, last) {
+                (_, None) => "no update ran".into(),
+                (true, Some(v)) => v,
+                (false, Some(v)) => format!("{v}: an update was lost"),
+            },
+        }
     }
 
     /// Whether step `index` of `actor` is a `get` (only gets take items out).

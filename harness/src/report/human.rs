@@ -134,7 +134,7 @@ pub fn summary(report: &RunReport, style: Style) -> String {
     if report.references.total > 0 {
         let _ = writeln!(
             out,
-            "subjects that must pass: {} of {} did",
+            "references and programs that must pass (or show what they demonstrate): {} of {} did",
             report.references.met, report.references.total
         );
     }

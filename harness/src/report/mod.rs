@@ -10,7 +10,6 @@ use std::time::SystemTime;
 
 use serde::Serialize;
 
-use crate::plan::Expectation;
 use crate::run::TrialResult;
 
 /// The version of the JSON results format (docs/results-format.md).
@@ -30,7 +29,8 @@ pub struct RunReport {
     pub vars: BTreeMap<String, String>,
     /// Trials by outcome (`pass`, `fail`, ...).
     pub counts: BTreeMap<String, usize>,
-    /// References that met their expectation, and all references.
+    /// Trials of references and programs (and targets) that showed what they must: pass, or
+    /// the hazard a scenario demonstrates.
     pub references: Tally,
     /// Mutant trials that caught their mutant, and all mutant trials.
     pub mutants: Tally,
@@ -65,9 +65,10 @@ impl RunReport {
             *counts
                 .entry(t.verdict.outcome.name().to_owned())
                 .or_default() += 1;
-            let tally = match t.expect {
-                Expectation::Pass => &mut references,
-                Expectation::Caught(_) => &mut mutants,
+            let tally = if t.subject.starts_with("mutant:") {
+                &mut mutants
+            } else {
+                &mut references
             };
             tally.total += 1;
             tally.met += usize::from(t.met);

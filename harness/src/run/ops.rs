@@ -41,9 +41,10 @@ impl Subject {
     }
 }
 
-/// The scenario's critical section (`enter` / `leave`): how many actors are in it.
+/// The scenario's own shared state: how many actors are in its critical section
+/// (`enter` / `leave`), and a counter that `bump` updates without synchronisation.
 #[derive(Default, Clone)]
-pub struct Section(Arc<AtomicUsize>);
+pub struct Section(Arc<AtomicUsize>, Arc<AtomicUsize>);
 
 /// One operation with its arguments filled in.
 pub enum Op {
@@ -62,6 +63,7 @@ pub enum Op {
     Locked,
     Enter,
     Leave,
+    Bump,
 }
 
 fn wait_of(block: bool, timeout: Option<Dur>) -> Wait {
@@ -87,6 +89,7 @@ impl Op {
             (step.locked.is_some(), Op::Locked),
             (step.enter.is_some(), Op::Enter),
             (step.leave.is_some(), Op::Leave),
+            (step.bump.is_some(), Op::Bump),
         ];
         if let Some(p) = &step.put {
             Op::Put(
@@ -133,6 +136,7 @@ impl Op {
             Op::Locked => "locked()".into(),
             Op::Enter => "enter critical section".into(),
             Op::Leave => "leave critical section".into(),
+            Op::Bump => "x = x + 1".into(),
         }
     }
 
@@ -159,6 +163,13 @@ impl Op {
             (Op::Leave, _) => {
                 section.0.fetch_sub(1, Ordering::SeqCst);
                 Ok(None)
+            }
+            (Op::Bump, _) => {
+                // Read, let another thread run, write back plus one: `x = x + 1` in Python.
+                let seen = section.1.load(Ordering::SeqCst);
+                thread::yield_now();
+                section.1.store(seen + 1, Ordering::SeqCst);
+                Ok(Some((seen + 1).to_string()))
             }
             (op, Subject::Queue(q)) => queue_op(op, &**q),
             (Op::Set, Subject::Event(e)) => {

@@ -109,6 +109,14 @@ pub struct Step {
         skip_serializing_if = "Option::is_none"
     )]
     pub enter: Option<NoArgs>,
+    /// `x = x + 1` on the scenario's shared counter, without synchronisation: read, a
+    /// scheduling point, write. Returns the value written.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bump: Option<NoArgs>,
     /// Leave the critical section.
     #[serde(
         default,
@@ -266,6 +274,7 @@ impl Step {
             ("locked", self.locked.is_some()),
             ("enter", self.enter.is_some()),
             ("leave", self.leave.is_some()),
+            ("bump", self.bump.is_some()),
             ("sleep", self.sleep.is_some()),
         ];
         present
@@ -278,6 +287,6 @@ impl Step {
     /// Every operation key a step may have.
     pub const KINDS: &'static [&'static str] = &[
         "put", "get", "qsize", "empty", "full", "close", "set", "clear", "is_set", "wait",
-        "acquire", "release", "locked", "enter", "leave", "sleep",
+        "acquire", "release", "locked", "enter", "leave", "bump", "sleep",
     ];
 }

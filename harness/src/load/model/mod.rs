@@ -51,6 +51,10 @@ pub struct Scenario {
     /// Default: 30s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<Dur>,
+    /// The reference itself must fail with this class: the scenario demonstrates a hazard
+    /// (a race) that the checkers find. Only under `loom` and `shuttle`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demonstrates: Option<crate::judge::class::FailureClass>,
     /// How much the checkers explore (loom and shuttle trials only).
     #[serde(default)]
     pub budget: Budget,
@@ -184,6 +188,9 @@ pub struct Assertion {
     /// Every item the `from` actors put was got exactly once by the `by` actors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub got_all: Option<GotAll>,
+    /// The shared counter's final value (after every `bump`): no update was lost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter: Option<u64>,
     /// Program: the CPU its tree used over the last part of the run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<CpuAssert>,
@@ -291,6 +298,7 @@ impl Assertion {
     pub fn kinds(&self) -> Vec<&'static str> {
         [
             ("got_all", self.got_all.is_some()),
+            ("counter", self.counter.is_some()),
             ("cpu", self.cpu.is_some()),
             ("processes", self.processes.is_some()),
             ("threads", self.threads.is_some()),
@@ -302,6 +310,12 @@ impl Assertion {
         .collect()
     }
 
-    pub const KINDS: &'static [&'static str] =
-        &["got_all", "cpu", "processes", "threads", "zombies"];
+    pub const KINDS: &'static [&'static str] = &[
+        "got_all",
+        "counter",
+        "cpu",
+        "processes",
+        "threads",
+        "zombies",
+    ];
 }

@@ -125,7 +125,8 @@ fn check_step(
         }
     }
     if let Some(contract) = contract {
-        if !contract.ops().contains(&kind) && !matches!(kind, "sleep" | "enter" | "leave") {
+        if !contract.ops().contains(&kind) && !matches!(kind, "sleep" | "enter" | "leave" | "bump")
+        {
             let ops = contract
                 .ops()
                 .iter()
@@ -144,7 +145,7 @@ fn check_step(
                     contract.name()
                 ),
                 Some(format!(
-                    "a {} has {ops} (and `sleep`, `enter`, `leave`)",
+                    "a {} has {ops} (and `sleep`, `enter`, `leave`, `bump`)",
                     contract.name()
                 )),
             );

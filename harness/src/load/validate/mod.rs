@@ -105,6 +105,18 @@ pub fn check(
 }
 
 fn check_header(c: &mut Checker, s: &Scenario) {
+    if s.demonstrates.is_some() {
+        if s.subject.program.is_some() {
+            c.at_key(
+                "demonstrates",
+                "`demonstrates` is for library scenarios explored by loom and shuttle",
+                None,
+            );
+        } else if s.explore.contains(&crate::load::model::Explorer::Threads) || s.explore.is_empty()
+        {
+            c.at_key("demonstrates", "a hazard shows on real threads only by luck: a scenario that `demonstrates` one runs under `loom` and `shuttle` only", Some("write `explore: [loom, shuttle]`".into()));
+        }
+    }
     if s.budget.iterations == Some(0) {
         c.at(
             "budget.iterations",
