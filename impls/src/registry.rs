@@ -207,6 +207,9 @@ static SUBJECTS: &[Subject] = &[
         catch("event.wait-timeout-unset", "wrong-result"),
         catch("event.clear-blocks-again", "wrong-result"),
     ]),
+    mutant_of(Contract::Event, "mutant:event-notifies-once", "only the first set ever wakes anyone: an event used twice leaves its second waiters blocked", &[
+        catch("event.reuse", "never-returned"),
+    ]),
     reference(Contract::Lock, "the reference lock: held flag and condition under one mutex"),
     mutant_of(Contract::Lock, "mutant:lock-not-exclusive", "acquire never checks: everyone holds the lock at once", &[
         catch("lock.try-acquire-held", "wrong-result"),
@@ -310,6 +313,7 @@ pub fn make_event(name: &str) -> Option<Arc<dyn Event>> {
         "mutant:event-notify-one" => bug(EventBug::NotifyOne),
         "mutant:event-flag-outside-lock" => bug(EventBug::FlagOutsideLock),
         "mutant:event-timeout-says-set" => bug(EventBug::TimeoutSaysSet),
+        "mutant:event-notifies-once" => bug(EventBug::NotifiesOnce),
         _ => return None,
     })
 }

@@ -15,12 +15,16 @@ pub enum EventBug {
     FlagOutsideLock,
     /// `wait(timeout)` says true when it timed out.
     TimeoutSaysSet,
+    /// `set` notifies only the first time it is ever called (a "done" flag that `clear`
+    /// forgets to reset): an event used twice leaves its second waiters blocked.
+    NotifiesOnce,
 }
 
 pub struct MutantEvent {
     bug: EventBug,
     flag: Mutex<bool>,
     changed: Condvar,
+    notified: Mutex<bool>,
 }
 
 impl MutantEvent {
@@ -29,6 +33,7 @@ impl MutantEvent {
             bug,
             flag: Mutex::new(false),
             changed: Condvar::new(),
+            notified: Mutex::new(false),
         }
     }
 }
@@ -36,6 +41,15 @@ impl MutantEvent {
 impl Event for MutantEvent {
     fn set(&self) {
         *self.flag.lock() = true;
+        if self.bug == EventBug::NotifiesOnce {
+            // BUG(NotifiesOnce): only the first set ever wakes anyone.
+            let mut notified = self.notified.lock();
+            if !*notified {
+                *notified = true;
+                self.changed.notify_all();
+            }
+            return;
+        }
         match self.bug {
             EventBug::SetWithoutNotify => {} // BUG(SetWithoutNotify)
             EventBug::NotifyOne => self.changed.notify_one(), // BUG(NotifyOne)
