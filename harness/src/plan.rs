@@ -148,9 +148,10 @@ fn plan_library(
         // A named subject runs the scenarios of the contract it implements.
         Subjects::Named(name) => {
             if contract.is_some_and(|c| registry::find_for(name, c).is_some()) {
-                s.explore
-                    .iter()
-                    .for_each(|&e| add(name, e, Expectation::Pass));
+                let expect = s
+                    .demonstrates
+                    .map_or(Expectation::Pass, Expectation::Caught);
+                s.explore.iter().for_each(|&e| add(name, e, expect));
             }
         }
         Subjects::Suite => {

@@ -205,6 +205,10 @@ fn readable_types(s: &str) -> String {
     .replace("expected i32", "expected a whole number")
     .replace("expected f64", "expected a number")
     .replace("unit value", "an empty value")
+    .replace(
+        "expected a YAML tag starting with '!'",
+        "expected a single name, not a list or a map",
+    )
     .replace("expected a sequence", "expected a list `[a, b]`")
     .split("expected struct ")
     .enumerate()

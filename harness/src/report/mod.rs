@@ -65,7 +65,11 @@ impl RunReport {
             *counts
                 .entry(t.verdict.outcome.name().to_owned())
                 .or_default() += 1;
-            let tally = if t.subject.starts_with("mutant:") {
+            // A mutant that must be caught counts toward the mutation score; anything that must
+            // pass (or show what its scenario demonstrates) counts with the references.
+            let tally = if t.subject.starts_with("mutant:")
+                && matches!(t.expect, crate::plan::Expectation::Caught(_))
+            {
                 &mut mutants
             } else {
                 &mut references

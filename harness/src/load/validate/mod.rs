@@ -285,6 +285,21 @@ fn check_asserts(c: &mut Checker, s: &Scenario) {
                 None,
             );
         }
+        if a.counter.is_some() && s.subject.program.is_some() {
+            c.at(
+                &path,
+                "`counter` checks the library actors' `bump` steps; the subject is a program",
+                None,
+            );
+        }
+        let bumps = s.actors.values().flatten().any(|st| st.bump.is_some());
+        if a.counter.is_some() && s.subject.program.is_none() && !bumps {
+            c.at(
+                format!("{path}.counter"),
+                "no actor has a `bump` step, so the counter never changes",
+                Some("add `- bump:` steps, or remove the assertion".into()),
+            );
+        }
         if a.got_all.is_some() && s.subject.program.is_some() {
             c.at(
                 &path,
