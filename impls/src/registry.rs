@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::contracts::event::Event;
 use crate::contracts::lock::Lock;
 use crate::contracts::queue::Queue;
+use crate::contracts::thread::Threads;
 use crate::fixtures::{BadQueue, Misbehaviour};
 use crate::mutants::queue::{MutantQueue, QueueBug};
 use crate::reference::queue::RefQueue;
@@ -17,16 +18,23 @@ pub enum Contract {
     Queue,
     Event,
     Lock,
+    Thread,
 }
 
 impl Contract {
-    pub const ALL: &'static [Contract] = &[Contract::Queue, Contract::Event, Contract::Lock];
+    pub const ALL: &'static [Contract] = &[
+        Contract::Queue,
+        Contract::Event,
+        Contract::Lock,
+        Contract::Thread,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Contract::Queue => "queue",
             Contract::Event => "event",
             Contract::Lock => "lock",
+            Contract::Thread => "thread",
         }
     }
 
@@ -228,6 +236,15 @@ static SUBJECTS: &[Subject] = &[
     ]),
     mutant_of(Contract::Lock, "mutant:lock-timeout-early", "acquire(timeout=t) gives up after t/4", &[catch("lock.acquire-timeout-held", "timeout-early")]),
     mutant_of(Contract::Lock, "mutant:lock-release-unlocked-ok", "releasing a lock nobody holds succeeds silently", &[catch("lock.release-unlocked", "missing-error")]),
+    reference(Contract::Thread, "the reference threads: an alive flag cleared when the target ends, join waits on it"),
+    mutant_of(Contract::Thread, "mutant:thread-alive-forever", "is_alive is never cleared, and join waits for it", &[
+        catch("thread.start-join", "never-returned"),
+        catch_by("loom", "thread.start-join", "deadlock"),
+        catch_by("shuttle", "thread.start-join", "deadlock"),
+    ]),
+    mutant_of(Contract::Thread, "mutant:thread-join-ignores-timeout", "join(timeout) waits for the thread whatever the timeout", &[catch("thread.join-timeout", "timeout-late")]),
+    mutant_of(Contract::Thread, "mutant:thread-join-does-not-wait", "join() returns at once", &[catch("thread.start-join", "wrong-result")]),
+    mutant_of(Contract::Thread, "mutant:thread-forgets-name", "the name given at start is dropped", &[catch("thread.attributes", "wrong-result")]),
     Subject {
         name: "fixture:queue-panics",
         contract: Contract::Queue,
@@ -332,6 +349,20 @@ pub fn make_lock(name: &str) -> Option<Arc<dyn Lock>> {
     })
 }
 
+/// Builds the threads subject called `name`.
+pub fn make_threads(name: &str) -> Option<Arc<dyn Threads>> {
+    use crate::mutants::thread::{MutantThreads, ThreadBug};
+    let bug = |b| -> Arc<dyn Threads> { Arc::new(MutantThreads(b)) };
+    Some(match name {
+        "ref" => Arc::new(crate::reference::thread::RefThreads),
+        "mutant:thread-alive-forever" => bug(ThreadBug::AliveForever),
+        "mutant:thread-join-ignores-timeout" => bug(ThreadBug::JoinIgnoresTimeout),
+        "mutant:thread-join-does-not-wait" => bug(ThreadBug::JoinDoesNotWait),
+        "mutant:thread-forgets-name" => bug(ThreadBug::ForgetsName),
+        _ => return None,
+    })
+}
+
 /// Builds the queue subject called `name` with the given `maxsize`.
 pub fn make_queue<T: Send + Clone + 'static>(
     name: &str,
@@ -368,6 +399,7 @@ mod tests {
                 Contract::Queue => make_queue::<u8>(s.name, 1).is_some(),
                 Contract::Event => make_event(s.name).is_some(),
                 Contract::Lock => make_lock(s.name).is_some(),
+                Contract::Thread => make_threads(s.name).is_some(),
             };
             assert!(built, "{} ({}) cannot be built", s.name, s.contract.name());
         }

@@ -10,6 +10,7 @@ use std::time::Duration;
 use conform_impls::contracts::event::Event;
 use conform_impls::contracts::lock::{Lock, ReleaseError};
 use conform_impls::contracts::queue::{GetError, PutError, Queue, Wait};
+use conform_impls::contracts::thread::{ThreadHandle, Threads};
 use conform_impls::registry;
 use conform_impls::sync::thread;
 
@@ -23,6 +24,7 @@ pub enum Subject {
     Queue(Arc<dyn Queue<String>>),
     Event(Arc<dyn Event>),
     Lock(Arc<dyn Lock>),
+    Threads(Arc<dyn Threads>),
 }
 
 impl Subject {
@@ -36,15 +38,30 @@ impl Subject {
             }
             ContractName::Event => registry::make_event(name).map(Subject::Event),
             ContractName::Lock => registry::make_lock(name).map(Subject::Lock),
+            ContractName::Thread => registry::make_threads(name).map(Subject::Threads),
         };
         built.ok_or_else(|| format!("no {} subject called `{name}`", contract.name()))
     }
 }
 
 /// The scenario's own shared state: how many actors are in its critical section
-/// (`enter` / `leave`), and a counter that `bump` updates without synchronisation.
+/// (`enter` / `leave`), a counter that `bump` updates without synchronisation, and the
+/// threads started by name (`start`). The map's lock is never held across a subject call.
 #[derive(Default, Clone)]
-pub struct Section(Arc<AtomicUsize>, Arc<AtomicUsize>);
+pub struct Section(
+    Arc<AtomicUsize>,
+    Arc<AtomicUsize>,
+    Arc<std::sync::Mutex<BTreeMap<String, Arc<dyn ThreadHandle>>>>,
+);
+
+impl Section {
+    fn thread(&self, name: &str) -> Result<Arc<dyn ThreadHandle>, String> {
+        let map = self.2.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(name)
+            .cloned()
+            .ok_or_else(|| "no-such-thread".to_owned())
+    }
+}
 
 /// One operation with its arguments filled in.
 pub enum Op {
@@ -64,6 +81,11 @@ pub enum Op {
     Enter,
     Leave,
     Bump,
+    Start(String, Option<Duration>),
+    IsAlive(String),
+    Join(String, Option<Duration>),
+    ThreadName(String),
+    Ident(String),
 }
 
 fn wait_of(block: bool, timeout: Option<Dur>) -> Wait {
@@ -102,6 +124,16 @@ impl Op {
             Op::Wait(w.timeout.map(|t| t.0))
         } else if let Some(a) = &step.acquire {
             Op::Acquire(wait_of(a.block, a.timeout))
+        } else if let Some(t) = &step.start {
+            Op::Start(t.thread.clone(), t.runs_for.map(|d| d.0))
+        } else if let Some(t) = &step.is_alive {
+            Op::IsAlive(t.clone())
+        } else if let Some(j) = &step.join {
+            Op::Join(j.thread.clone(), j.timeout.map(|d| d.0))
+        } else if let Some(t) = &step.thread_name {
+            Op::ThreadName(t.clone())
+        } else if let Some(t) = &step.ident {
+            Op::Ident(t.clone())
         } else {
             // Loading checked that a step has exactly one operation.
             simple
@@ -137,6 +169,12 @@ impl Op {
             Op::Enter => "enter critical section".into(),
             Op::Leave => "leave critical section".into(),
             Op::Bump => "x = x + 1".into(),
+            Op::Start(t, _) => format!("Thread(name={t:?}).start()"),
+            Op::IsAlive(t) => format!("{t}.is_alive()"),
+            Op::Join(t, None) => format!("{t}.join()"),
+            Op::Join(t, Some(d)) => format!("{t}.join(timeout={})", d.as_secs_f64()),
+            Op::ThreadName(t) => format!("{t}.name"),
+            Op::Ident(t) => format!("{t}.ident"),
         }
     }
 
@@ -172,6 +210,24 @@ impl Op {
                 Ok(Some((seen + 1).to_string()))
             }
             (op, Subject::Queue(q)) => queue_op(op, &**q),
+            (Op::Start(name, runs_for), Subject::Threads(t)) => {
+                let runs_for = runs_for.unwrap_or_default();
+                let handle = t.start(name, Box::new(move || thread::sleep(runs_for)));
+                section
+                    .2
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(name.clone(), Arc::from(handle));
+                Ok(None)
+            }
+            (Op::IsAlive(name), Subject::Threads(_)) => text(section.thread(name)?.is_alive()),
+            (Op::Join(name, timeout), Subject::Threads(_)) => {
+                text(section.thread(name)?.join(*timeout))
+            }
+            (Op::ThreadName(name), Subject::Threads(_)) => Ok(Some(section.thread(name)?.name())),
+            (Op::Ident(name), Subject::Threads(_)) => {
+                Ok(Some(section.thread(name)?.ident().to_string()))
+            }
             (Op::Set, Subject::Event(e)) => {
                 e.set();
                 Ok(None)

@@ -5,3 +5,4 @@
 pub mod event;
 pub mod lock;
 pub mod queue;
+pub mod thread;

@@ -3,3 +3,4 @@
 pub mod event;
 pub mod lock;
 pub mod queue;
+pub mod thread;

@@ -49,3 +49,11 @@ pub fn current_id() -> String {
         Backend::Shuttle => format!("{:?}", shuttle::thread::current().id()),
     }
 }
+
+/// Sleeps for `d` on real threads; under a checker (no time) it is a yield.
+pub fn sleep(d: std::time::Duration) {
+    match current() {
+        Backend::Std => std::thread::sleep(d),
+        Backend::Loom | Backend::Shuttle => yield_now(),
+    }
+}

@@ -101,6 +101,21 @@ pub struct Step {
         skip_serializing_if = "Option::is_none"
     )]
     pub locked: Option<NoArgs>,
+    /// Thread: start a thread with this name whose target runs for a while.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<StartOp>,
+    /// Thread: `is_alive()` of the thread started with this name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_alive: Option<String>,
+    /// Thread: `join(timeout)`; returns whether the thread had ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join: Option<JoinOp>,
+    /// Thread: its `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_name: Option<String>,
+    /// Thread: its `ident` (a number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ident: Option<String>,
     /// Enter the scenario's critical section: returns how many actors are inside now,
     /// counting this one (a lock that excludes gives `1`). A scheduling point.
     #[serde(
@@ -165,6 +180,25 @@ pub struct PutOp {
     #[serde(default = "yes")]
     pub block: bool,
     /// Python's `timeout`; only with `block: true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<Dur>,
+}
+
+/// Thread `start`: `Thread(target=..., name=thread).start()`, the target running for
+/// `runs_for` (a sleep; under a checker, a yield).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StartOp {
+    pub thread: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runs_for: Option<Dur>,
+}
+
+/// Thread `join`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JoinOp {
+    pub thread: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<Dur>,
 }
@@ -274,6 +308,11 @@ impl Step {
             ("locked", self.locked.is_some()),
             ("enter", self.enter.is_some()),
             ("leave", self.leave.is_some()),
+            ("start", self.start.is_some()),
+            ("is_alive", self.is_alive.is_some()),
+            ("join", self.join.is_some()),
+            ("thread_name", self.thread_name.is_some()),
+            ("ident", self.ident.is_some()),
             ("bump", self.bump.is_some()),
             ("sleep", self.sleep.is_some()),
         ];
@@ -286,7 +325,27 @@ impl Step {
 
     /// Every operation key a step may have.
     pub const KINDS: &'static [&'static str] = &[
-        "put", "get", "qsize", "empty", "full", "close", "set", "clear", "is_set", "wait",
-        "acquire", "release", "locked", "enter", "leave", "bump", "sleep",
+        "put",
+        "get",
+        "qsize",
+        "empty",
+        "full",
+        "close",
+        "set",
+        "clear",
+        "is_set",
+        "wait",
+        "acquire",
+        "release",
+        "locked",
+        "enter",
+        "leave",
+        "bump",
+        "start",
+        "is_alive",
+        "join",
+        "thread_name",
+        "ident",
+        "sleep",
     ];
 }

@@ -126,6 +126,7 @@ pub enum ContractName {
     Queue,
     Event,
     Lock,
+    Thread,
 }
 
 impl ContractName {
@@ -136,6 +137,7 @@ impl ContractName {
             ContractName::Queue => &["put", "get", "qsize", "empty", "full", "close"],
             ContractName::Event => &["set", "clear", "is_set", "wait"],
             ContractName::Lock => &["acquire", "release", "locked"],
+            ContractName::Thread => &["start", "is_alive", "join", "thread_name", "ident"],
         }
     }
 
@@ -144,6 +146,7 @@ impl ContractName {
             ContractName::Queue => "queue",
             ContractName::Event => "event",
             ContractName::Lock => "lock",
+            ContractName::Thread => "thread",
         }
     }
 }

@@ -191,7 +191,7 @@ fn check_expect(
     if e.value.is_some()
         && matches!(
             kind,
-            "put" | "close" | "set" | "clear" | "release" | "leave"
+            "put" | "close" | "set" | "clear" | "release" | "leave" | "start"
         )
     {
         c.at_key(
