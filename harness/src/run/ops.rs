@@ -99,6 +99,8 @@ fn wait_of(block: bool, timeout: Option<Dur>) -> Wait {
 impl Op {
     /// The operation of `step` (not a `sleep`) for `actor` in `round`.
     pub fn of(step: &Step, vars: &BTreeMap<String, String>, actor: &str, round: u32) -> Op {
+        // Thread names take variables, `{actor}` and `{i}` like items do.
+        let name = |n: &String| vars::fill_step(n, vars, actor, round);
         let simple = [
             (step.qsize.is_some(), Op::Qsize),
             (step.empty.is_some(), Op::Empty),
@@ -125,15 +127,15 @@ impl Op {
         } else if let Some(a) = &step.acquire {
             Op::Acquire(wait_of(a.block, a.timeout))
         } else if let Some(t) = &step.start {
-            Op::Start(t.thread.clone(), t.runs_for.map(|d| d.0))
+            Op::Start(name(&t.thread), t.runs_for.map(|d| d.0))
         } else if let Some(t) = &step.is_alive {
-            Op::IsAlive(t.clone())
+            Op::IsAlive(name(t))
         } else if let Some(j) = &step.join {
-            Op::Join(j.thread.clone(), j.timeout.map(|d| d.0))
+            Op::Join(name(&j.thread), j.timeout.map(|d| d.0))
         } else if let Some(t) = &step.thread_name {
-            Op::ThreadName(t.clone())
+            Op::ThreadName(name(t))
         } else if let Some(t) = &step.ident {
-            Op::Ident(t.clone())
+            Op::Ident(name(t))
         } else {
             // Loading checked that a step has exactly one operation.
             simple
