@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use crate::contracts::event::Event;
-use crate::sync::{deadline_after, thread, Condvar, Mutex};
+use crate::contracts::wait::Wait;
+use crate::sync::{thread, Condvar, Mutex};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventBug {
@@ -76,20 +77,13 @@ impl Event for MutantEvent {
             let _flag = self.changed.wait(flag);
             return true;
         }
-        let mut flag = self.flag.lock();
-        let deadline = timeout.map(deadline_after);
-        while !*flag {
-            match deadline {
-                None => flag = self.changed.wait(flag),
-                Some(d) => {
-                    let (guard, timed_out) = self.changed.wait_until(flag, d);
-                    flag = guard;
-                    if timed_out {
-                        // BUG(TimeoutSaysSet)
-                        return *flag || self.bug == EventBug::TimeoutSaysSet;
-                    }
-                }
-            }
+        let wait = timeout.map_or(Wait::Forever, Wait::For);
+        let (flag, gave_up) = self
+            .changed
+            .wait_while(self.flag.lock(), wait, |flag| !*flag);
+        if gave_up {
+            // BUG(TimeoutSaysSet)
+            return *flag || self.bug == EventBug::TimeoutSaysSet;
         }
         true
     }

@@ -2,7 +2,7 @@
 
 use crate::contracts::lock::{Lock, ReleaseError};
 use crate::contracts::wait::Wait;
-use crate::sync::{deadline_after, thread, Condvar, Mutex};
+use crate::sync::{thread, Condvar, Mutex};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LockBug {
@@ -43,23 +43,9 @@ impl Lock for MutantLock {
             Wait::For(t) if self.bug == LockBug::TimeoutEarly => Wait::For(t / 4), // BUG(TimeoutEarly)
             other => other,
         };
-        let mut held = self.held.lock();
-        let deadline = match wait {
-            Wait::For(t) => Some(deadline_after(t)),
-            _ => None,
-        };
-        while *held {
-            match (wait, deadline) {
-                (Wait::No, _) => return false,
-                (_, Some(d)) => {
-                    let (guard, timed_out) = self.freed.wait_until(held, d);
-                    held = guard;
-                    if timed_out && *held {
-                        return false;
-                    }
-                }
-                (_, None) => held = self.freed.wait(held),
-            }
+        let (mut held, gave_up) = self.freed.wait_while(self.held.lock(), wait, |held| *held);
+        if gave_up {
+            return false;
         }
         if self.bug == LockBug::CheckThenSet {
             // BUG(CheckThenSet): the check and the set are two critical sections.

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use crate::contracts::queue::{GetError, PutError, Queue, Wait};
-use crate::sync::{deadline_after, Condvar, Mutex};
+use crate::sync::{Condvar, Mutex};
 
 /// One realistic bug each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,29 +87,18 @@ impl<T> MutantQueue<T> {
 
 impl<T: Send + Clone> Queue<T> for MutantQueue<T> {
     fn put(&self, item: T, wait: Wait) -> Result<(), PutError> {
-        let mut items = self.items.lock();
+        let items = self.items.lock();
         // BUG(PutNeverWaits)
         let wait = if self.has_bug(QueueBug::PutNeverWaits) {
             Wait::No
         } else {
             wait
         };
-        let deadline = match wait {
-            Wait::For(t) => Some(deadline_after(t)),
-            _ => None,
-        };
-        while self.is_full(&items) && !items.closed {
-            match (wait, deadline) {
-                (Wait::No, _) => return Err(PutError::Full),
-                (_, Some(d)) => {
-                    let (guard, timed_out) = self.changed.wait_until(items, d);
-                    items = guard;
-                    if timed_out && self.is_full(&items) {
-                        return Err(PutError::Full);
-                    }
-                }
-                (_, None) => items = self.changed.wait(items),
-            }
+        let (mut items, gave_up) = self
+            .changed
+            .wait_while(items, wait, |items| self.is_full(items) && !items.closed);
+        if gave_up {
+            return Err(PutError::Full);
         }
         if items.closed {
             return Err(PutError::Closed);
@@ -134,7 +123,7 @@ impl<T: Send + Clone> Queue<T> for MutantQueue<T> {
     }
 
     fn get(&self, wait: Wait) -> Result<T, GetError> {
-        let mut items = self.items.lock();
+        let items = self.items.lock();
         let wait = match wait {
             // BUG(GetTimeoutEarly)
             Wait::For(t) if self.has_bug(QueueBug::GetTimeoutEarly) => Wait::For(t / 4),
@@ -146,22 +135,11 @@ impl<T: Send + Clone> Queue<T> for MutantQueue<T> {
             }
             other => other,
         };
-        let deadline = match wait {
-            Wait::For(t) => Some(deadline_after(t)),
-            _ => None,
-        };
-        while items.is_empty() && !items.closed {
-            match (wait, deadline) {
-                (Wait::No, _) => return Err(GetError::Empty),
-                (_, Some(d)) => {
-                    let (guard, timed_out) = self.changed.wait_until(items, d);
-                    items = guard;
-                    if timed_out && items.is_empty() {
-                        return Err(GetError::Empty);
-                    }
-                }
-                (_, None) => items = self.changed.wait(items),
-            }
+        let (mut items, gave_up) = self
+            .changed
+            .wait_while(items, wait, |items| items.is_empty() && !items.closed);
+        if gave_up {
+            return Err(GetError::Empty);
         }
         // BUG(Lifo)
         let item = if self.has_bug(QueueBug::Lifo) {

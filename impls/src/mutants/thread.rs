@@ -4,7 +4,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::contracts::thread::{ThreadHandle, Threads};
-use crate::sync::{deadline_after, thread, Condvar, Mutex};
+use crate::contracts::wait::Wait;
+use crate::sync::{thread, Condvar, Mutex};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ThreadBug {
@@ -82,20 +83,11 @@ impl ThreadHandle for Handle {
         } else {
             timeout
         };
-        let mut alive = self.state.alive.lock();
-        let deadline = timeout.map(deadline_after);
-        while *alive {
-            match deadline {
-                None => alive = self.state.ended.wait(alive),
-                Some(d) => {
-                    let (guard, timed_out) = self.state.ended.wait_until(alive, d);
-                    alive = guard;
-                    if timed_out {
-                        return !*alive;
-                    }
-                }
-            }
-        }
-        true
+        let wait = timeout.map_or(Wait::Forever, Wait::For);
+        let (alive, _) = self
+            .state
+            .ended
+            .wait_while(self.state.alive.lock(), wait, |alive| *alive);
+        !*alive
     }
 }

@@ -14,7 +14,8 @@
 use std::time::Duration;
 
 use crate::contracts::event::Event;
-use crate::sync::{deadline_after, Condvar, Mutex};
+use crate::contracts::wait::Wait;
+use crate::sync::{Condvar, Mutex};
 
 #[derive(Default)]
 pub struct RefEvent {
@@ -52,24 +53,13 @@ impl Event for RefEvent {
     }
 
     fn wait(&self, timeout: Option<Duration>) -> bool {
-        let mut state = self.state.lock();
+        let state = self.state.lock();
         if state.flag {
             return true;
         }
         let seen = state.sets;
-        let deadline = timeout.map(deadline_after);
-        while state.sets == seen {
-            match deadline {
-                None => state = self.changed.wait(state),
-                Some(d) => {
-                    let (guard, timed_out) = self.changed.wait_until(state, d);
-                    state = guard;
-                    if timed_out && state.sets == seen {
-                        return state.flag;
-                    }
-                }
-            }
-        }
-        true
+        let wait = timeout.map_or(Wait::Forever, Wait::For);
+        let (state, gave_up) = self.changed.wait_while(state, wait, |s| s.sets == seen);
+        !gave_up || state.flag
     }
 }

@@ -11,7 +11,7 @@
 
 use crate::contracts::lock::{Lock, ReleaseError};
 use crate::contracts::wait::Wait;
-use crate::sync::{deadline_after, Condvar, Mutex};
+use crate::sync::{Condvar, Mutex};
 
 #[derive(Default)]
 pub struct RefLock {
@@ -27,23 +27,9 @@ impl RefLock {
 
 impl Lock for RefLock {
     fn acquire(&self, wait: Wait) -> bool {
-        let mut held = self.held.lock();
-        let deadline = match wait {
-            Wait::For(t) => Some(deadline_after(t)),
-            _ => None,
-        };
-        while *held {
-            match (wait, deadline) {
-                (Wait::No, _) => return false,
-                (_, Some(d)) => {
-                    let (guard, timed_out) = self.freed.wait_until(held, d);
-                    held = guard;
-                    if timed_out && *held {
-                        return false;
-                    }
-                }
-                (_, None) => held = self.freed.wait(held),
-            }
+        let (mut held, gave_up) = self.freed.wait_while(self.held.lock(), wait, |held| *held);
+        if gave_up {
+            return false;
         }
         *held = true;
         true

@@ -15,7 +15,7 @@
 use std::collections::VecDeque;
 
 use crate::contracts::queue::{GetError, PutError, Queue, Wait};
-use crate::sync::{deadline_after, Condvar, Mutex, MutexGuard};
+use crate::sync::{Condvar, Mutex};
 
 pub struct RefQueue<T> {
     maxsize: usize,
@@ -45,43 +45,17 @@ impl<T> RefQueue<T> {
     fn is_full(&self, state: &State<T>) -> bool {
         self.maxsize > 0 && state.items.len() >= self.maxsize
     }
-
-    /// Waits on `cond` while `blocked` holds, as `wait` allows. Returns the guard, or `None`
-    /// when the wait gave up (non-blocking, or the timeout passed).
-    fn wait_while<'a>(
-        &self,
-        mut state: MutexGuard<'a, State<T>>,
-        cond: &Condvar,
-        wait: Wait,
-        blocked: impl Fn(&State<T>) -> bool,
-    ) -> Option<MutexGuard<'a, State<T>>> {
-        let deadline = match wait {
-            Wait::For(t) => Some(deadline_after(t)),
-            _ => None,
-        };
-        while blocked(&state) && !state.closed {
-            match (wait, deadline) {
-                (Wait::No, _) => return None,
-                (_, Some(deadline)) => {
-                    let (guard, timed_out) = cond.wait_until(state, deadline);
-                    state = guard;
-                    if timed_out && blocked(&state) && !state.closed {
-                        return None;
-                    }
-                }
-                (_, None) => state = cond.wait(state),
-            }
-        }
-        Some(state)
-    }
 }
 
 impl<T: Send> Queue<T> for RefQueue<T> {
     fn put(&self, item: T, wait: Wait) -> Result<(), PutError> {
-        let state = self.state.lock();
-        let mut state = self
-            .wait_while(state, &self.not_full, wait, |s| self.is_full(s))
-            .ok_or(PutError::Full)?;
+        // A close also ends the wait: put then fails with Closed.
+        let (mut state, gave_up) = self
+            .not_full
+            .wait_while(self.state.lock(), wait, |s| self.is_full(s) && !s.closed);
+        if gave_up {
+            return Err(PutError::Full);
+        }
         if state.closed {
             return Err(PutError::Closed);
         }
@@ -91,10 +65,12 @@ impl<T: Send> Queue<T> for RefQueue<T> {
     }
 
     fn get(&self, wait: Wait) -> Result<T, GetError> {
-        let state = self.state.lock();
-        let mut state = self
-            .wait_while(state, &self.not_empty, wait, |s| s.items.is_empty())
-            .ok_or(GetError::Empty)?;
+        let (mut state, gave_up) = self
+            .not_empty
+            .wait_while(self.state.lock(), wait, |s| s.items.is_empty() && !s.closed);
+        if gave_up {
+            return Err(GetError::Empty);
+        }
         // A closed queue still drains: only an empty closed queue fails with Closed.
         let item = state.items.pop_front().ok_or(GetError::Closed)?;
         self.not_full.notify_one();

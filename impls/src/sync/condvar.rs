@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use super::backend::{current, Backend};
 use super::mutex::{Guard, MutexGuard};
+use crate::contracts::wait::Wait;
 
 /// A condition variable paired with [`super::Mutex`].
 pub struct Condvar(Inner);
@@ -98,6 +99,36 @@ impl Condvar {
             _ => panic!("{MIXED}"),
         };
         (MutexGuard::taken(g, lock, location), timed_out)
+    }
+
+    /// Waits while `blocked` holds for the guarded value, as `wait` allows: not at all
+    /// (`Wait::No`), until a timeout, or as long as it takes (Python's `block` and
+    /// `timeout`). Returns the guard and whether it gave up while still blocked.
+    #[track_caller]
+    pub fn wait_while<'a, T>(
+        &self,
+        mut guard: MutexGuard<'a, T>,
+        wait: Wait,
+        mut blocked: impl FnMut(&T) -> bool,
+    ) -> (MutexGuard<'a, T>, bool) {
+        let deadline = match wait {
+            Wait::For(t) => Some(deadline_after(t)),
+            _ => None,
+        };
+        while blocked(&guard) {
+            match (wait, deadline) {
+                (Wait::No, _) => return (guard, true),
+                (_, Some(d)) => {
+                    let (g, timed_out) = self.wait_until(guard, d);
+                    guard = g;
+                    if timed_out && blocked(&guard) {
+                        return (guard, true);
+                    }
+                }
+                (_, None) => guard = self.wait(guard),
+            }
+        }
+        (guard, false)
     }
 
     pub fn notify_one(&self) {
