@@ -128,6 +128,22 @@ fn load_file(
             format!("cannot read file: {e}"),
         )]
     })?;
+    // A hostile nesting depth costs the YAML parser quadratic time: refuse it first (the
+    // source map's parser reads it in linear time).
+    let map = SourceMap::build(&text);
+    if let Some(at) = map.too_deep_at {
+        let why = format!(
+            "nested deeper than {} levels: no scenario needs that",
+            source_map::MAX_DEPTH
+        );
+        return Err(vec![LoadError::at(
+            file,
+            &text,
+            at,
+            why,
+            Some("a scenario is a few levels deep: actors, steps, their arguments".into()),
+        )]);
+    }
     // Only comments, blanks or `---`: serde would say "missing key `id`"; say what it is.
     if matches!(
         serde_yaml::from_str::<serde_yaml::Value>(&text),
@@ -139,7 +155,6 @@ fn load_file(
                 .into(),
         )]);
     }
-    let map = SourceMap::build(&text);
     let scenario: Scenario = serde_yaml::from_str(&text)
         .map_err(|e| vec![serde_error::translate(file, &text, &map, &e)])?;
     let problems = validate::check(&scenario, &map, catalogue, vars_given);

@@ -18,6 +18,8 @@ pub struct SourceMap {
     pub scalars: Vec<(usize, String)>,
     /// The offsets of the scalars that are quoted (their text starts one byte later).
     pub quoted: std::collections::HashSet<usize>,
+    /// Where the document first nests deeper than [`MAX_DEPTH`] containers, if it does.
+    pub too_deep_at: Option<usize>,
     /// The offsets of values no `{variable}` is filled into (regexes, titles, descriptions,
     /// fixture files' contents), so braces there mean what they say.
     pub verbatim: std::collections::HashSet<usize>,
@@ -28,7 +30,12 @@ impl SourceMap {
     pub fn build(text: &str) -> SourceMap {
         let mut builder = Builder::default();
         let _ = Parser::new_from_str(text).load(&mut builder, false);
-        builder.map
+        let mut map = builder.map;
+        // The parser gives up early on very deep flow collections: count their brackets.
+        if map.too_deep_at.is_none() {
+            map.too_deep_at = flow_too_deep(text);
+        }
+        map
     }
 
     /// The offset of the value at `path`, else of the nearest enclosing value that exists.
@@ -63,7 +70,12 @@ enum Frame {
 struct Builder {
     map: SourceMap,
     stack: Vec<Frame>,
+    /// Containers nested deeper than [`MAX_DEPTH`], not mapped: no scenario nests that
+    /// deep, and paths that long would make a hostile file cost quadratic time.
+    too_deep: usize,
 }
+
+pub const MAX_DEPTH: usize = 64;
 
 fn join(parent: &str, key: &str) -> String {
     if parent.is_empty() {
@@ -94,6 +106,22 @@ impl Builder {
 impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         let at = mark.index();
+        if self.too_deep > 0
+            || (self.stack.len() >= MAX_DEPTH
+                && matches!(ev, Event::MappingStart(..) | Event::SequenceStart(..)))
+        {
+            match ev {
+                Event::MappingStart(..) | Event::SequenceStart(..) => {
+                    if self.too_deep == 0 && self.map.too_deep_at.is_none() {
+                        self.map.too_deep_at = Some(at);
+                    }
+                    self.too_deep += 1
+                }
+                Event::MappingEnd | Event::SequenceEnd => self.too_deep -= 1,
+                _ => {}
+            }
+            return;
+        }
         match ev {
             Event::Scalar(value, style, ..) if self.expecting_key() => {
                 if quoted(style) {
@@ -149,6 +177,30 @@ impl MarkedEventReceiver for Builder {
             _ => {}
         }
     }
+}
+
+/// Where `[` / `{` first nest deeper than [`MAX_DEPTH`] (outside quotes and comments).
+fn flow_too_deep(text: &str) -> Option<usize> {
+    let (mut depth, mut quote, mut comment) = (0usize, None, false);
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            _ if comment => comment = c != '\n',
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), '\n') => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '#') => comment = true,
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(i);
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Whether a scalar's text starts one byte after its mark (after the quote).
