@@ -41,30 +41,31 @@ pub(super) struct Checker<'a> {
 }
 
 impl Checker<'_> {
+    /// A problem with the value at `path`.
     pub(super) fn at(
         &mut self,
         path: impl Into<String>,
         message: impl Into<String>,
         help: Option<String>,
     ) {
-        self.problems.push(Problem {
-            path: path.into(),
-            at_key: false,
-            message: message.into(),
-            help,
-        });
+        self.push(path.into(), false, message.into(), help);
     }
 
-    fn at_key(
+    /// A problem with the key that names `path`.
+    pub(super) fn at_key(
         &mut self,
         path: impl Into<String>,
         message: impl Into<String>,
         help: Option<String>,
     ) {
+        self.push(path.into(), true, message.into(), help);
+    }
+
+    fn push(&mut self, path: String, at_key: bool, message: String, help: Option<String>) {
         self.problems.push(Problem {
-            path: path.into(),
-            at_key: true,
-            message: message.into(),
+            path,
+            at_key,
+            message,
             help,
         });
     }
