@@ -418,7 +418,7 @@ fn subjects() -> i32 {
 }
 
 fn reference_program(r: &RefArgs) -> i32 {
-    let programs = conform_impls::programs::all();
+    let mut programs = conform_impls::programs::all();
     if r.list || r.args.is_empty() {
         for p in programs {
             outln!("{:<24} {}", p.name, p.about);
@@ -426,7 +426,7 @@ fn reference_program(r: &RefArgs) -> i32 {
         return if r.list { 0 } else { 2 };
     }
     let (name, args) = r.args.split_first().expect("checked non-empty");
-    match programs.iter().find(|p| p.name == name) {
+    match programs.find(|p| p.name == name) {
         Some(p) => (p.main)(args),
         None => {
             eprintln!("error: no reference program `{name}` (see `conform ref --list`)");

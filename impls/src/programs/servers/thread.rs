@@ -8,7 +8,7 @@
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 
-use super::args;
+use crate::programs::args;
 
 pub fn main(argv: &[String]) -> i32 {
     let port = args::port(argv);
