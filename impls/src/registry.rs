@@ -196,6 +196,11 @@ static SUBJECTS: &[Subject] = &[
         "get(block=False) on an empty queue waits a second before failing",
         &[catch("queue.get-nonblocking-empty", "blocked")],
     ),
+    mutant(
+        "mutant:queue-slots-never-freed",
+        "get never gives back the slot its put took: after maxsize puts the queue is full for ever",
+        &[catch("queue.reuse", "unexpected-error")],
+    ),
     reference(Contract::Event, "the reference event: a flag under one lock, set wakes every waiter"),
     mutant_of(Contract::Event, "mutant:event-set-without-notify", "set changes the flag but wakes nobody", &[
         catch("event.wait-blocks-until-set", "never-returned"),
@@ -214,6 +219,12 @@ static SUBJECTS: &[Subject] = &[
     mutant_of(Contract::Event, "mutant:event-timeout-says-set", "wait(timeout) returns true when it timed out", &[
         catch("event.wait-timeout-unset", "wrong-result"),
         catch("event.clear-blocks-again", "wrong-result"),
+    ]),
+    mutant_of(Contract::Event, "mutant:event-waits-for-flag", "wait waits for the flag, not the next set: set then clear at once leaves its waiters blocked", &[
+        // On real threads the woken waiters usually win the race to the flag: only the
+        // checkers, which try the setter's clear first, catch it every time.
+        catch_by("loom", "event.set-clear-wakes-waiters", "deadlock"),
+        catch_by("shuttle", "event.set-clear-wakes-waiters", "deadlock"),
     ]),
     mutant_of(Contract::Event, "mutant:event-notifies-once", "only the first set ever wakes anyone: an event used twice leaves its second waiters blocked", &[
         catch("event.reuse", "never-returned"),
@@ -236,6 +247,13 @@ static SUBJECTS: &[Subject] = &[
     ]),
     mutant_of(Contract::Lock, "mutant:lock-timeout-early", "acquire(timeout=t) gives up after t/4", &[catch("lock.acquire-timeout-held", "timeout-early")]),
     mutant_of(Contract::Lock, "mutant:lock-release-unlocked-ok", "releasing a lock nobody holds succeeds silently", &[catch("lock.release-unlocked", "missing-error")]),
+    mutant_of(Contract::Lock, "mutant:lock-release-without-notify", "release frees the lock but wakes nobody: a blocked acquire sleeps on", &[
+        catch("lock.blocks-until-release", "never-returned"),
+        catch_by("loom", "lock.reuse", "deadlock"),
+        catch_by("shuttle", "lock.reuse", "deadlock"),
+    ]),
+    mutant_of(Contract::Lock, "mutant:lock-with-no-finally", "`with lock:` as acquire, block, release with no finally: a block that raises leaves it held", &[catch("lock.with-releases-on-raise", "wrong-result")]),
+    mutant_of(Contract::Lock, "mutant:lock-handoff-keeps-timed-out-waiter", "a hand-off lock whose timed-out acquire stays counted as a waiter: the next release hands the lock to nobody", &[catch("lock.timeout-leaves-usable", "wrong-result")]),
     reference(Contract::Thread, "the reference threads: an alive flag cleared when the target ends, join waits on it"),
     mutant_of(Contract::Thread, "mutant:thread-alive-forever", "is_alive is never cleared, and join waits for it", &[
         catch("thread.start-join", "never-returned"),
@@ -335,6 +353,7 @@ pub fn make_event(name: &str) -> Option<Arc<dyn Event>> {
         "mutant:event-flag-outside-lock" => bug(EventBug::FlagOutsideLock),
         "mutant:event-timeout-says-set" => bug(EventBug::TimeoutSaysSet),
         "mutant:event-notifies-once" => bug(EventBug::NotifiesOnce),
+        "mutant:event-waits-for-flag" => bug(EventBug::WaitsForFlag),
         _ => return None,
     })
 }
@@ -349,6 +368,11 @@ pub fn make_lock(name: &str) -> Option<Arc<dyn Lock>> {
         "mutant:lock-check-then-set" => bug(LockBug::CheckThenSet),
         "mutant:lock-timeout-early" => bug(LockBug::TimeoutEarly),
         "mutant:lock-release-unlocked-ok" => bug(LockBug::ReleaseUnlockedOk),
+        "mutant:lock-release-without-notify" => bug(LockBug::ReleaseWithoutNotify),
+        "mutant:lock-with-no-finally" => bug(LockBug::WithNoFinally),
+        "mutant:lock-handoff-keeps-timed-out-waiter" => {
+            Arc::new(crate::mutants::lock::HandoffLock::new())
+        }
         _ => return None,
     })
 }
@@ -386,6 +410,7 @@ pub fn make_queue<T: Send + Clone + 'static>(
         "mutant:queue-put-never-waits" => bug(QueueBug::PutNeverWaits),
         "mutant:queue-maxsize-zero-is-full" => bug(QueueBug::MaxsizeZeroIsFull),
         "mutant:queue-racy-put" => bug(QueueBug::RacyPut),
+        "mutant:queue-slots-never-freed" => bug(QueueBug::SlotsNeverFreed),
         "fixture:queue-panics" => Arc::new(BadQueue(Misbehaviour::Panics)),
         "fixture:queue-hangs" => Arc::new(BadQueue(Misbehaviour::Hangs)),
         _ => return None,

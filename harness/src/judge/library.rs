@@ -51,7 +51,7 @@ impl Judge<'_> {
         let mut checks = Vec::new();
         for (actor, steps) in &self.scenario.actors {
             for (index, step) in steps.iter().enumerate() {
-                if step.sleep.is_some() {
+                if step.is_pause() {
                     continue;
                 }
                 self.judge_step(actor, index, step, &mut checks);

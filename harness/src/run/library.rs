@@ -130,6 +130,13 @@ fn run_actor(
                 std::thread::sleep(d.0);
                 continue;
             }
+            if let Some(n) = step.await_waiters {
+                let give_up = Instant::now() + Duration::from_secs(5);
+                while conform_impls::sync::waiting() < n as usize && Instant::now() < give_up {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                continue;
+            }
             let op = Op::of(step, vars, actor, round);
             let deadline = step.expect.as_ref().and_then(deadline_of);
             shared

@@ -19,6 +19,9 @@ use crate::judge::library::Judge;
 use crate::judge::Check;
 use crate::load::model::{Explorer, Scenario};
 
+/// How many times an `await_waiters` step lets the others run before it goes on anyway.
+const AWAIT_YIELDS: usize = 50;
+
 /// A broken check travels out of the checker as a panic with this prefix and the check.
 const BROKEN: &str = "conform: check broke: ";
 
@@ -173,6 +176,17 @@ fn execute(
                         if step.sleep.is_some() {
                             // No time in a model: a sleep is a chance for the others to run.
                             thread::yield_now();
+                            continue;
+                        }
+                        if let Some(n) = step.await_waiters {
+                            // Bounded: a subject whose waits never block must not spin
+                            // the checker for ever; the checks after will say why.
+                            for _ in 0..AWAIT_YIELDS {
+                                if conform_impls::sync::waiting() >= n as usize {
+                                    break;
+                                }
+                                thread::yield_now();
+                            }
                             continue;
                         }
                         let op = Op::of(step, &vars, &actor, round);

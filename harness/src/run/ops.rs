@@ -75,9 +75,11 @@ pub enum Op {
     Clear,
     IsSet,
     Wait(Option<Duration>),
+    SetClear,
     Acquire(Wait),
     Release,
     Locked,
+    With(Duration, bool),
     Enter,
     Leave,
     Bump,
@@ -107,6 +109,7 @@ impl Op {
             (step.full.is_some(), Op::Full),
             (step.close.is_some(), Op::Close),
             (step.set.is_some(), Op::Set),
+            (step.set_clear.is_some(), Op::SetClear),
             (step.clear.is_some(), Op::Clear),
             (step.is_set.is_some(), Op::IsSet),
             (step.release.is_some(), Op::Release),
@@ -126,6 +129,8 @@ impl Op {
             Op::Wait(w.timeout.map(|t| t.0))
         } else if let Some(a) = &step.acquire {
             Op::Acquire(wait_of(a.block, a.timeout))
+        } else if let Some(w) = &step.with {
+            Op::With(w.hold.map(|d| d.0).unwrap_or_default(), w.raise)
         } else if let Some(t) = &step.start {
             Op::Start(name(&t.thread), t.runs_for.map(|d| d.0))
         } else if let Some(t) = &step.is_alive {
@@ -166,8 +171,14 @@ impl Op {
             Op::Wait(None) => "wait()".into(),
             Op::Wait(Some(t)) => format!("wait(timeout={})", t.as_secs_f64()),
             Op::Acquire(w) => format!("acquire({})", wait(w)),
+            Op::SetClear => "set(); clear()".into(),
             Op::Release => "release()".into(),
             Op::Locked => "locked()".into(),
+            Op::With(hold, raise) => format!(
+                "with lock: hold {}ms{}",
+                hold.as_millis(),
+                if *raise { ", then raise" } else { "" }
+            ),
             Op::Enter => "enter critical section".into(),
             Op::Leave => "leave critical section".into(),
             Op::Bump => "x = x + 1".into(),
@@ -234,6 +245,11 @@ impl Op {
                 e.set();
                 Ok(None)
             }
+            (Op::SetClear, Subject::Event(e)) => {
+                e.set();
+                e.clear();
+                Ok(None)
+            }
             (Op::Clear, Subject::Event(e)) => {
                 e.clear();
                 Ok(None)
@@ -246,11 +262,41 @@ impl Op {
                 .map(|_| None)
                 .map_err(|ReleaseError::NotLocked| "not-locked".to_owned()),
             (Op::Locked, Subject::Lock(l)) => text(l.locked()),
+            (Op::With(hold, raise), Subject::Lock(l)) => with_block(&**l, *hold, *raise),
             (op, _) => Err(format!(
                 "`{}` is not an operation of this subject",
                 op.describe()
             )),
         }
+    }
+}
+
+/// What a `with` block raises: a panic the harness expects, kept off stderr.
+struct Raised;
+
+/// `with lock:` around a block that holds the lock for `hold`, then raises if asked.
+fn with_block(lock: &dyn Lock, hold: Duration, raise: bool) -> Result<Option<String>, String> {
+    static QUIET: std::sync::Once = std::sync::Once::new();
+    QUIET.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !info.payload().is::<Raised>() {
+                previous(info);
+            }
+        }));
+    });
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        lock.with(&mut || {
+            thread::sleep(hold);
+            if raise {
+                std::panic::panic_any(Raised);
+            }
+        })
+    }));
+    match outcome {
+        Ok(()) => Ok(None),
+        Err(p) if p.is::<Raised>() => Err("raised".to_owned()),
+        Err(p) => std::panic::resume_unwind(p),
     }
 }
 

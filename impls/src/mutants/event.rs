@@ -1,4 +1,4 @@
-//! Broken events: one realistic bug each, marked `// BUG(name)`.
+//! Broken events: the reference with one realistic bug each, marked `// BUG(name)`.
 
 use std::time::Duration;
 
@@ -19,71 +19,87 @@ pub enum EventBug {
     /// `set` notifies only the first time it is ever called (a "done" flag that `clear`
     /// forgets to reset): an event used twice leaves its second waiters blocked.
     NotifiesOnce,
+    /// `wait` waits for the flag, not for the next `set`: a `set` followed at once by a
+    /// `clear` leaves the waiters it woke blocked again.
+    WaitsForFlag,
 }
 
 pub struct MutantEvent {
     bug: EventBug,
-    flag: Mutex<bool>,
+    state: Mutex<State>,
     changed: Condvar,
-    notified: Mutex<bool>,
+}
+
+#[derive(Default)]
+struct State {
+    flag: bool,
+    /// How many times `set` was called (and notified, for `NotifiesOnce`).
+    sets: u64,
+    notified: bool,
 }
 
 impl MutantEvent {
     pub fn new(bug: EventBug) -> Self {
         MutantEvent {
             bug,
-            flag: Mutex::new(false),
+            state: Mutex::new(State::default()),
             changed: Condvar::new(),
-            notified: Mutex::new(false),
         }
     }
 }
 
 impl Event for MutantEvent {
     fn set(&self) {
-        *self.flag.lock() = true;
-        if self.bug == EventBug::NotifiesOnce {
-            // BUG(NotifiesOnce): only the first set ever wakes anyone.
-            let mut notified = self.notified.lock();
-            if !*notified {
-                *notified = true;
-                self.changed.notify_all();
-            }
-            return;
-        }
+        let mut state = self.state.lock();
+        state.flag = true;
+        state.sets += 1;
         match self.bug {
             EventBug::SetWithoutNotify => {} // BUG(SetWithoutNotify)
             EventBug::NotifyOne => self.changed.notify_one(), // BUG(NotifyOne)
-            _ => self.changed.notify_all(),
+            // BUG(NotifiesOnce): only the first set ever wakes anyone.
+            EventBug::NotifiesOnce if state.notified => {}
+            _ => {
+                state.notified = true;
+                self.changed.notify_all();
+            }
         }
     }
 
     fn clear(&self) {
-        *self.flag.lock() = false;
+        self.state.lock().flag = false;
     }
 
     fn is_set(&self) -> bool {
-        *self.flag.lock()
+        self.state.lock().flag
     }
 
     fn wait(&self, timeout: Option<Duration>) -> bool {
         if self.bug == EventBug::FlagOutsideLock {
             // BUG(FlagOutsideLock): check, let go, then wait for a notify that may be past.
-            if *self.flag.lock() {
+            if self.state.lock().flag {
                 return true;
             }
             thread::yield_now();
-            let flag = self.flag.lock();
-            let _flag = self.changed.wait(flag);
+            let state = self.state.lock();
+            let _state = self.changed.wait(state);
             return true;
         }
+        let state = self.state.lock();
+        if state.flag {
+            return true;
+        }
+        let seen = state.sets;
         let wait = timeout.map_or(Wait::Forever, Wait::For);
-        let (flag, gave_up) = self
-            .changed
-            .wait_while(self.flag.lock(), wait, |flag| !*flag);
+        let (state, gave_up) = self.changed.wait_while(state, wait, |s| {
+            if self.bug == EventBug::WaitsForFlag {
+                !s.flag // BUG(WaitsForFlag)
+            } else {
+                s.sets == seen
+            }
+        });
         if gave_up {
             // BUG(TimeoutSaysSet)
-            return *flag || self.bug == EventBug::TimeoutSaysSet;
+            return state.flag || self.bug == EventBug::TimeoutSaysSet;
         }
         true
     }

@@ -1,6 +1,6 @@
 //! Broken locks: the reference with one realistic bug each, marked `// BUG(name)`.
 
-use crate::contracts::lock::{Lock, ReleaseError};
+use crate::contracts::lock::{Guard, Lock, ReleaseError};
 use crate::contracts::wait::Wait;
 use crate::sync::{thread, Condvar, Mutex};
 
@@ -15,6 +15,11 @@ pub enum LockBug {
     TimeoutEarly,
     /// `release` of a lock nobody holds succeeds silently.
     ReleaseUnlockedOk,
+    /// `release` frees the lock but wakes nobody: a blocked `acquire` sleeps on.
+    ReleaseWithoutNotify,
+    /// `with lock:` written as acquire, body, release, with no `finally`: a block that
+    /// raises leaves the lock held for ever.
+    WithNoFinally,
 }
 
 pub struct MutantLock {
@@ -63,11 +68,94 @@ impl Lock for MutantLock {
             return Err(ReleaseError::NotLocked);
         }
         *held = false;
-        self.freed.notify_one();
+        // BUG(ReleaseWithoutNotify)
+        if self.bug != LockBug::ReleaseWithoutNotify {
+            self.freed.notify_one();
+        }
         Ok(())
     }
 
     fn locked(&self) -> bool {
         *self.held.lock()
+    }
+
+    fn with(&self, body: &mut dyn FnMut()) {
+        if self.bug != LockBug::WithNoFinally {
+            let _held = Guard::new(self);
+            return body();
+        }
+        // BUG(WithNoFinally): a panic in `body` skips the release.
+        self.acquire(Wait::Forever);
+        body();
+        let _ = self.release();
+    }
+}
+
+/// A lock that hands itself to the next waiter on release (FIFO-fair), counting its
+/// waiters.
+pub struct HandoffLock {
+    state: Mutex<Handoff>,
+    freed: Condvar,
+}
+
+#[derive(Default)]
+struct Handoff {
+    held: bool,
+    waiters: usize,
+    /// Handed over by `release` to one waiter, which takes it without the lock ever
+    /// looking free.
+    handed: bool,
+}
+
+impl HandoffLock {
+    pub fn new() -> Self {
+        HandoffLock {
+            state: Mutex::new(Handoff::default()),
+            freed: Condvar::new(),
+        }
+    }
+}
+
+impl Default for HandoffLock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Lock for HandoffLock {
+    fn acquire(&self, wait: Wait) -> bool {
+        let mut state = self.state.lock();
+        if !state.held {
+            state.held = true;
+            return true;
+        }
+        state.waiters += 1;
+        let (mut state, gave_up) = self.freed.wait_while(state, wait, |s| !s.handed);
+        if gave_up {
+            // BUG(TimeoutKeepsPlace): the waiter gives up but stays counted, so a later
+            // release hands the lock to nobody and it stays held for ever.
+            return false;
+        }
+        state.waiters -= 1;
+        state.handed = false;
+        true
+    }
+
+    fn release(&self) -> Result<(), ReleaseError> {
+        let mut state = self.state.lock();
+        if !state.held {
+            return Err(ReleaseError::NotLocked);
+        }
+        if state.waiters > 0 {
+            state.handed = true; // still held: it passes straight to a waiter
+            self.freed.notify_one();
+        } else {
+            state.held = false;
+        }
+        Ok(())
+    }
+
+    fn locked(&self) -> bool {
+        self.state.lock().held
     }
 }

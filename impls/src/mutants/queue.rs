@@ -33,6 +33,9 @@ pub enum QueueBug {
     /// `put` copies the items, appends outside the lock and writes the copy back: racing
     /// puts and gets overwrite each other (lost and duplicated items).
     RacyPut,
+    /// Counts the slots taken by `put` and never gives them back on `get`: after
+    /// `maxsize` puts the queue is full for ever, however many items were taken out.
+    SlotsNeverFreed,
 }
 
 pub struct MutantQueue<T> {
@@ -45,6 +48,8 @@ pub struct MutantQueue<T> {
 struct State<T> {
     items: VecDeque<T>,
     closed: bool,
+    /// Slots taken, for the `SlotsNeverFreed` bug.
+    taken: usize,
 }
 
 impl<T> std::ops::Deref for State<T> {
@@ -68,6 +73,7 @@ impl<T> MutantQueue<T> {
             items: Mutex::new(State {
                 items: VecDeque::new(),
                 closed: false,
+                taken: 0,
             }),
             changed: Condvar::new(),
         }
@@ -77,11 +83,17 @@ impl<T> MutantQueue<T> {
         self.bug == bug
     }
 
-    fn is_full(&self, items: &VecDeque<T>) -> bool {
+    fn is_full(&self, state: &State<T>) -> bool {
         // BUG(MaxsizeZeroIsFull): the `maxsize > 0` test is missing.
         let bounded = self.maxsize > 0 || self.has_bug(QueueBug::MaxsizeZeroIsFull);
+        // BUG(SlotsNeverFreed): counts every slot ever taken, not the items held.
+        let used = if self.has_bug(QueueBug::SlotsNeverFreed) {
+            state.taken
+        } else {
+            state.len()
+        };
         // BUG(IgnoresMaxsize)
-        !self.has_bug(QueueBug::IgnoresMaxsize) && bounded && items.len() >= self.maxsize
+        !self.has_bug(QueueBug::IgnoresMaxsize) && bounded && used >= self.maxsize
     }
 }
 
@@ -115,6 +127,7 @@ impl<T: Send + Clone> Queue<T> for MutantQueue<T> {
             return Ok(());
         }
         items.push_back(item);
+        items.taken += 1;
         // BUG(LostWakeup): the notify is skipped.
         if !self.has_bug(QueueBug::LostWakeup) {
             self.changed.notify_all();

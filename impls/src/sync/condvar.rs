@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use super::backend::{current, Backend};
 use super::mutex::{Guard, MutexGuard};
+use super::observe;
 use crate::contracts::wait::Wait;
 
 /// A condition variable paired with [`super::Mutex`].
@@ -44,6 +45,7 @@ impl Condvar {
     #[track_caller]
     pub fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
         let (g, lock, location) = guard.into_parts();
+        observe::waits(true);
         let g = match (&self.0, g) {
             (Inner::Std(c), Guard::Std(g)) => {
                 Guard::Std(c.wait(g).unwrap_or_else(|p| p.into_inner()))
@@ -56,6 +58,7 @@ impl Condvar {
             }
             _ => panic!("{MIXED}"),
         };
+        observe::waits(false);
         MutexGuard::taken(g, lock, location)
     }
 
@@ -77,7 +80,9 @@ impl Condvar {
         let (g, timed_out) = match (&self.0, g, deadline.0) {
             (Inner::Std(c), Guard::Std(g), Some(at)) => {
                 let left = at.saturating_duration_since(Instant::now());
+                observe::waits(true);
                 let (g, r) = c.wait_timeout(g, left).unwrap_or_else(|p| p.into_inner());
+                observe::waits(false);
                 (Guard::Std(g), r.timed_out() || Instant::now() >= at)
             }
             (Inner::Shuttle(c), Guard::Shuttle(g), None) => {
@@ -86,16 +91,18 @@ impl Condvar {
                 if shuttle::rand::thread_rng().gen::<bool>() {
                     (Guard::Shuttle(g), true)
                 } else {
-                    (
-                        Guard::Shuttle(c.wait(g).unwrap_or_else(|p| p.into_inner())),
-                        false,
-                    )
+                    observe::waits(true);
+                    let g = c.wait(g).unwrap_or_else(|p| p.into_inner());
+                    observe::waits(false);
+                    (Guard::Shuttle(g), false)
                 }
             }
-            (Inner::Loom(c), Guard::Loom(g), None) => (
-                Guard::Loom(c.wait(g).unwrap_or_else(|p| p.into_inner())),
-                false,
-            ),
+            (Inner::Loom(c), Guard::Loom(g), None) => {
+                observe::waits(true);
+                let g = c.wait(g).unwrap_or_else(|p| p.into_inner());
+                observe::waits(false);
+                (Guard::Loom(g), false)
+            }
             _ => panic!("{MIXED}"),
         };
         (MutexGuard::taken(g, lock, location), timed_out)

@@ -23,6 +23,11 @@ pub fn explore<F>(backend: Backend, budget: Budget, body: F)
 where
     F: Fn() + Send + Sync + Clone + 'static,
 {
+    // Each execution starts with nobody waiting, whatever the last one left blocked.
+    let body = move || {
+        super::observe::reset_waiting();
+        body()
+    };
     with_backend(backend, || match backend {
         Backend::Loom => {
             let mut builder = loom::model::Builder::new();

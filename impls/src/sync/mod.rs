@@ -19,4 +19,4 @@ pub use backend::{current, with_backend, Backend};
 pub use condvar::{deadline_after, Condvar, Deadline};
 pub use explore::{explore, Budget};
 pub use mutex::{Mutex, MutexGuard};
-pub use observe::{set_lock_observer, LockAction, LockObserver, LockReport};
+pub use observe::{set_lock_observer, waiting, LockAction, LockObserver, LockReport};

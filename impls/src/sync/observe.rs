@@ -3,7 +3,7 @@
 //! even in runs that did not deadlock.
 
 use std::panic::Location;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 
 /// What happened to a lock.
@@ -52,4 +52,30 @@ pub(super) fn report(lock: usize, action: LockAction, location: &'static Locatio
             location,
         });
     }
+}
+
+/// Threads of this process blocked in a facade condition wait right now.
+static WAITING: AtomicUsize = AtomicUsize::new(0);
+
+/// How many threads are blocked in a facade condition wait (`Condvar::wait`, or a timed
+/// wait that has not timed out yet). A scenario step waits for it to reach N before it
+/// acts, so that "N threads were waiting" is a fact, not a pause that may be too short.
+/// One count per process: a trial runs alone in its worker process.
+pub fn waiting() -> usize {
+    WAITING.load(Ordering::SeqCst)
+}
+
+/// A thread starts (`true`) or stops waiting. Counted while the waiter still holds the
+/// mutex, so whoever sees the count and then takes that mutex finds the waiter asleep.
+pub(super) fn waits(starting: bool) {
+    if starting {
+        WAITING.fetch_add(1, Ordering::SeqCst);
+    } else {
+        WAITING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A new model execution starts: threads left blocked by the last one are gone.
+pub(super) fn reset_waiting() {
+    WAITING.store(0, Ordering::SeqCst);
 }

@@ -66,6 +66,14 @@ pub struct Step {
         skip_serializing_if = "Option::is_none"
     )]
     pub clear: Option<NoArgs>,
+    /// Event: `set()` then `clear()` at once, nothing in between: every waiter the set woke
+    /// must still return true.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub set_clear: Option<NoArgs>,
     /// Event: `is_set()`.
     #[serde(
         default,
@@ -101,6 +109,14 @@ pub struct Step {
         skip_serializing_if = "Option::is_none"
     )]
     pub locked: Option<NoArgs>,
+    /// Lock: `with lock:` around a block that holds it this long, and raises if asked.
+    /// Fails with `raised` when the block raised (after the lock was released).
+    #[serde(
+        default,
+        deserialize_with = "present_or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub with: Option<WithOp>,
     /// Thread: start a thread with this name whose target runs for a while.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<StartOp>,
@@ -142,6 +158,11 @@ pub struct Step {
     /// Do nothing for this long (lets another actor block first).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sleep: Option<Dur>,
+    /// Do nothing until this many threads are blocked waiting inside the subject (subjects
+    /// built on the sync facade report it): "they were all waiting" made a fact. Gives up
+    /// after 5s on real threads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub await_waiters: Option<u32>,
     /// A name other steps refer to (`not_before: LABEL`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -201,6 +222,18 @@ pub struct JoinOp {
     pub thread: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<Dur>,
+}
+
+/// Lock `with`: the block inside `with lock:`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithOp {
+    /// How long the block holds the lock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold: Option<Dur>,
+    /// Whether the block raises (panics) at its end.
+    #[serde(default)]
+    pub raise: bool,
 }
 
 /// Event `wait`.
@@ -276,6 +309,8 @@ pub enum OpError {
     Closed,
     /// Lock: released while nobody held it.
     NotLocked,
+    /// Lock: the `with` block raised.
+    Raised,
 }
 
 impl fmt::Display for OpError {
@@ -285,11 +320,17 @@ impl fmt::Display for OpError {
             OpError::Full => "full",
             OpError::Closed => "closed",
             OpError::NotLocked => "not-locked",
+            OpError::Raised => "raised",
         })
     }
 }
 
 impl Step {
+    /// A step of the harness's own that calls nothing: `sleep`, `await_waiters`.
+    pub fn is_pause(&self) -> bool {
+        self.sleep.is_some() || self.await_waiters.is_some()
+    }
+
     /// The operation keys present, by name (a valid step has exactly one).
     pub fn kinds(&self) -> Vec<&'static str> {
         let present = [
@@ -301,11 +342,13 @@ impl Step {
             ("close", self.close.is_some()),
             ("set", self.set.is_some()),
             ("clear", self.clear.is_some()),
+            ("set_clear", self.set_clear.is_some()),
             ("is_set", self.is_set.is_some()),
             ("wait", self.wait.is_some()),
             ("acquire", self.acquire.is_some()),
             ("release", self.release.is_some()),
             ("locked", self.locked.is_some()),
+            ("with", self.with.is_some()),
             ("enter", self.enter.is_some()),
             ("leave", self.leave.is_some()),
             ("start", self.start.is_some()),
@@ -315,6 +358,7 @@ impl Step {
             ("ident", self.ident.is_some()),
             ("bump", self.bump.is_some()),
             ("sleep", self.sleep.is_some()),
+            ("await_waiters", self.await_waiters.is_some()),
         ];
         present
             .iter()
@@ -333,11 +377,13 @@ impl Step {
         "close",
         "set",
         "clear",
+        "set_clear",
         "is_set",
         "wait",
         "acquire",
         "release",
         "locked",
+        "with",
         "enter",
         "leave",
         "bump",
@@ -347,5 +393,6 @@ impl Step {
         "thread_name",
         "ident",
         "sleep",
+        "await_waiters",
     ];
 }

@@ -135,8 +135,8 @@ impl ContractName {
     pub fn ops(self) -> &'static [&'static str] {
         match self {
             ContractName::Queue => &["put", "get", "qsize", "empty", "full", "close"],
-            ContractName::Event => &["set", "clear", "is_set", "wait"],
-            ContractName::Lock => &["acquire", "release", "locked"],
+            ContractName::Event => &["set", "set_clear", "clear", "is_set", "wait"],
+            ContractName::Lock => &["acquire", "release", "locked", "with"],
             ContractName::Thread => &["start", "is_alive", "join", "thread_name", "ident"],
         }
     }

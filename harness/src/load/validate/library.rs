@@ -125,7 +125,8 @@ fn check_step(
         }
     }
     if let Some(contract) = contract {
-        if !contract.ops().contains(&kind) && !matches!(kind, "sleep" | "enter" | "leave" | "bump")
+        if !contract.ops().contains(&kind)
+            && !matches!(kind, "sleep" | "await_waiters" | "enter" | "leave" | "bump")
         {
             let ops = contract
                 .ops()
@@ -151,10 +152,10 @@ fn check_step(
             );
         }
     }
-    if kind == "sleep" && step.label.is_some() {
+    if matches!(kind, "sleep" | "await_waiters") && step.label.is_some() {
         c.at_key(
             format!("{path}.label"),
-            "a `sleep` cannot be labelled: `not_before` waits for a call to start",
+            format!("a `{kind}` cannot be labelled: `not_before` waits for a call to start"),
             Some("label the call after the sleep".into()),
         );
     }
@@ -177,8 +178,8 @@ fn check_expect(
     e: &Expect,
     labels: &BTreeMap<&str, (String, usize)>,
 ) {
-    if kind == "sleep" {
-        c.at_key(path, "a `sleep` step has nothing to expect", None);
+    if matches!(kind, "sleep" | "await_waiters") {
+        c.at_key(path, format!("a `{kind}` step has nothing to expect"), None);
         return;
     }
     if e.value.is_some() && e.error.is_some() {
@@ -191,7 +192,15 @@ fn check_expect(
     if e.value.is_some()
         && matches!(
             kind,
-            "put" | "close" | "set" | "clear" | "release" | "leave" | "start"
+            "put"
+                | "close"
+                | "set"
+                | "set_clear"
+                | "clear"
+                | "release"
+                | "with"
+                | "leave"
+                | "start"
         )
     {
         c.at_key(
@@ -200,7 +209,7 @@ fn check_expect(
             Some("expect `error: ...`, or nothing (it must succeed)".into()),
         );
     }
-    if e.error.is_some() && !matches!(kind, "put" | "get" | "release") {
+    if e.error.is_some() && !matches!(kind, "put" | "get" | "release" | "with") {
         c.at_key(
             format!("{path}.error"),
             format!("`{kind}` cannot fail"),
