@@ -137,6 +137,10 @@ pub struct RunArgs {
     /// Run only trials whose name contains PATTERN.
     #[arg(long, value_name = "PATTERN")]
     pub filter: Option<String>,
+    /// Replay one shuttle schedule (as a failing shuttle trial prints it) instead of
+    /// exploring; use with --subject and --filter '::shuttle'.
+    #[arg(long, value_name = "SCHEDULE")]
+    pub schedule: Option<String>,
     /// Trials run at once (default: the number of cores).
     #[arg(long, short)]
     pub jobs: Option<usize>,
@@ -288,7 +292,8 @@ fn run_cmd(args: RunArgs) -> i32 {
         // Read by every supervisor this run starts.
         std::env::set_var("CONFORM_NO_NAMESPACES", "1");
     }
-    let ctx = Context::new(exe, vars.clone());
+    let mut ctx = Context::new(exe, vars.clone());
+    ctx.schedule = args.schedule.clone();
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));

@@ -57,6 +57,9 @@ pub enum EventKind {
     Explored {
         explorer: String,
         checks: Vec<crate::judge::Check>,
+        /// shuttle: the failing execution's schedule, as `--schedule` takes it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        schedule: Option<String>,
     },
     /// Free text from the harness (e.g. why a worker was killed).
     Note { text: String },

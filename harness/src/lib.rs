@@ -4,6 +4,7 @@
 //! YAML ─[`load`]─▶ Scenario ─[`plan`]─▶ Trial ─[`run`]─▶ [`evidence`] ─[`judge`]─▶ Verdict ─[`report`]─▶ terminal / JSON / JUnit
 
 pub mod catalogue;
+pub mod check;
 pub mod cli;
 pub mod drive;
 pub mod evidence;

@@ -462,4 +462,14 @@ fn a_checker_failure_shows_its_interleaving_and_replays_the_same() {
         steps(&second),
         "the same seed gives the same failing interleaving"
     );
+    // The schedule shuttle recorded replays that one execution, and fails the same way.
+    let schedule = first
+        .split("--schedule ")
+        .nth(1)
+        .and_then(|s| s.split(|c: char| !c.is_ascii_alphanumeric()).next())
+        .unwrap_or_else(|| panic!("no --schedule in the replay command: {first}"));
+    let mut replay = args.to_vec();
+    replay.extend(["--schedule", schedule]);
+    let third = text(&conform("replay-3", &replay));
+    assert_eq!(steps(&first), steps(&third), "{third}");
 }

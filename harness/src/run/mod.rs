@@ -43,6 +43,8 @@ pub struct Context {
     pub cwd: PathBuf,
     /// Run programs in their own network namespaces where the kernel allows.
     pub namespaces: bool,
+    /// A shuttle schedule to replay instead of exploring (`--schedule`).
+    pub schedule: Option<String>,
 }
 
 impl Context {
@@ -54,6 +56,7 @@ impl Context {
             vars,
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             namespaces: std::env::var_os("CONFORM_NO_NAMESPACES").is_none(),
+            schedule: None,
         }
     }
 }
@@ -107,17 +110,23 @@ pub fn run_all(
 pub fn run_trial(trial: &Trial, ctx: &Context) -> TrialResult {
     let started = Instant::now();
     let verdict = judge_trial(trial, ctx);
-    let s = &trial.scenario.scenario;
-    TrialResult {
-        name: trial.name.clone(),
-        scenario: s.id.clone(),
-        family: trial.scenario.family.clone(),
-        subject: trial.subject.clone(),
-        explorer: trial.explorer.to_string(),
-        expect: trial.expect,
-        met: trial.expect.met_by(&verdict),
-        duration_ms: started.elapsed().as_millis() as u64,
-        verdict,
+    TrialResult::of(trial, &trial.subject, verdict, started)
+}
+
+impl TrialResult {
+    /// The result of `trial`, run since `started` against the subject called `subject`.
+    pub fn of(trial: &Trial, subject: &str, verdict: Verdict, started: Instant) -> TrialResult {
+        TrialResult {
+            name: trial.name.clone(),
+            scenario: trial.scenario.scenario.id.clone(),
+            family: trial.scenario.family.clone(),
+            subject: subject.to_owned(),
+            explorer: trial.explorer.to_string(),
+            expect: trial.expect,
+            met: trial.expect.met_by(&verdict),
+            duration_ms: started.elapsed().as_millis() as u64,
+            verdict,
+        }
     }
 }
 
@@ -142,6 +151,7 @@ fn judge_trial(trial: &Trial, ctx: &Context) -> Verdict {
         subject: trial.subject.clone(),
         vars: vars.clone(),
         explorer: trial.explorer,
+        schedule: ctx.schedule.clone(),
     };
     let deadline = s.timeout.map_or(DEFAULT_TIMEOUT, |t| t.0);
     let run = match run_worker(ctx, &job, deadline) {
@@ -152,21 +162,12 @@ fn judge_trial(trial: &Trial, ctx: &Context) -> Verdict {
         events: run.events,
         observations: Vec::new(),
     };
-    let mut verdict = if let Some(ev) = evidence
+    // A panic says more than what followed it (a hang, a crash): judge_library reports it.
+    let panicked = evidence
         .events
         .iter()
-        .find(|e| matches!(e.kind, EventKind::Panicked { .. }))
-    {
-        let EventKind::Panicked { message, .. } = &ev.kind else {
-            unreachable!()
-        };
-        let call = in_flight_call(&evidence, &ev.actor);
-        Verdict::error(
-            FailureClass::Panicked,
-            format!("the subject panicked in {}'s {call}: {message}", ev.actor),
-            evidence,
-        )
-    } else if run.killed {
+        .any(|e| matches!(e.kind, EventKind::Panicked { .. }));
+    let mut verdict = if run.killed && !panicked {
         let stuck: Vec<String> = unfinished_calls(&evidence);
         let what = if stuck.is_empty() {
             "outside any call".to_owned()
@@ -181,25 +182,63 @@ fn judge_trial(trial: &Trial, ctx: &Context) -> Verdict {
             ),
             evidence,
         )
-    } else if !evidence
-        .events
-        .iter()
-        .any(|e| e.kind == EventKind::Finished)
+    } else if !panicked
+        && !evidence
+            .events
+            .iter()
+            .any(|e| e.kind == EventKind::Finished)
     {
         Verdict::error(
             FailureClass::Crashed,
             format!("the worker ended without finishing ({})", run.status),
             evidence,
         )
+    } else {
+        judge_library(trial, &vars, evidence)
+    };
+    verdict.stderr_tail = run.stderr_tail;
+    verdict
+}
+
+/// Judges the events of a library trial that ran to its end (in a worker, or in this
+/// process through `crate::check`).
+pub fn judge_library(
+    trial: &Trial,
+    vars: &BTreeMap<String, String>,
+    evidence: Evidence,
+) -> Verdict {
+    let s = &trial.scenario.scenario;
+    if let Some(ev) = evidence
+        .events
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::Panicked { .. }))
+    {
+        let EventKind::Panicked { message, .. } = &ev.kind else {
+            unreachable!()
+        };
+        let call = in_flight_call(&evidence, &ev.actor);
+        Verdict::error(
+            FailureClass::Panicked,
+            format!("the subject panicked in {}'s {call}: {message}", ev.actor),
+            evidence,
+        )
     } else if let Some(checks) = explored(&evidence) {
         // A checker's trial: its checks are those that broke in the failing execution (or one
         // that held), with that execution's events as evidence.
-        let replay = format!(
-            "replay: conform run {} --subject {} --filter '::{}'",
-            trial.scenario.file.display(),
-            trial.subject,
-            trial.explorer
-        );
+        let replay = if trial.subject.starts_with(crate::check::KEY_PREFIX) {
+            // Checked in the student's own test: the scenario's seed fixes the schedule.
+            "replay: run the same test again; the scenario's seed gives the same schedules".into()
+        } else {
+            let schedule = schedule_of(&evidence)
+                .map(|s| format!(" --schedule {s}"))
+                .unwrap_or_default();
+            format!(
+                "replay: conform run {} --subject {} --filter '::{}'{schedule}",
+                trial.scenario.file.display(),
+                trial.subject,
+                trial.explorer
+            )
+        };
         if let Some(h) = checks
             .iter()
             .find(|c| c.class == Some(FailureClass::HarnessError))
@@ -231,15 +270,13 @@ fn judge_trial(trial: &Trial, ctx: &Context) -> Verdict {
     } else {
         let checks = Judge {
             scenario: s,
-            vars: &vars,
+            vars,
             evidence: &evidence,
             real_time: true,
         }
         .checks();
         Verdict::grade(checks, evidence)
-    };
-    verdict.stderr_tail = run.stderr_tail;
-    verdict
+    }
 }
 
 fn judge_program(trial: &Trial, ctx: &Context, vars: &BTreeMap<String, String>) -> Verdict {
@@ -289,6 +326,14 @@ fn explored(evidence: &Evidence) -> Option<Vec<Check>> {
 }
 
 /// The readable calls that started and never ended.
+/// The failing shuttle schedule a checker's trial recorded.
+fn schedule_of(evidence: &Evidence) -> Option<String> {
+    evidence.events.iter().find_map(|e| match &e.kind {
+        EventKind::Explored { schedule, .. } => schedule.clone(),
+        _ => None,
+    })
+}
+
 fn unfinished_calls(evidence: &Evidence) -> Vec<String> {
     let mut open: BTreeMap<(String, crate::evidence::StepAt), String> = BTreeMap::new();
     for e in &evidence.events {

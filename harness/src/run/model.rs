@@ -9,7 +9,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use conform_impls::sync::{explore, thread, Backend, Budget};
+use conform_impls::sync::{self, explore, thread, Backend, Budget};
 
 use super::library::{panic_text, Sink};
 use super::ops::{Op, Section, Subject};
@@ -35,6 +35,7 @@ pub fn run(
     subject: &str,
     vars: &BTreeMap<String, String>,
     checker: Explorer,
+    replay: Option<&str>,
     sink: Sink,
 ) -> Result<(), String> {
     Subject::build(scenario, subject)?;
@@ -60,7 +61,14 @@ pub fn run(
         // PCT schedules threads by priority: with one actor there is nothing to choose.
         pct: scenario.actors.len() > 1,
     };
-    let outcome = catch_unwind(AssertUnwindSafe(|| explore(backend, budget, body)));
+    let outcome = catch_unwind(AssertUnwindSafe(|| match replay {
+        Some(schedule) if checker == Explorer::Shuttle => sync::replay(schedule, body),
+        _ => explore(backend, budget, body),
+    }));
+    let schedule = match (&outcome, checker) {
+        (Err(_), Explorer::Shuttle) => sync::failing_schedule(),
+        _ => None,
+    };
     let trace = last.lock().unwrap_or_else(|p| p.into_inner()).clone();
     let checks = match outcome {
         Ok(()) => vec![Check {
@@ -81,6 +89,7 @@ pub fn run(
     let explored = EventKind::Explored {
         explorer: checker.to_string(),
         checks,
+        schedule,
     };
     sink(Event {
         at_us: 0,
@@ -116,16 +125,24 @@ fn failure(checker: Explorer, message: &str) -> Vec<Check> {
         )
     } else if message.contains("exceeded maximum number of branches")
         || message.contains("exceeded max_steps")
+        || message.contains("scheduled task is not runnable")
     {
-        // The checker's own budget ran out: nothing is known about the subject.
+        // The checker's own budget ran out, or a replayed schedule was recorded for
+        // another scenario or subject: nothing is known about the subject.
         (
             FailureClass::HarnessError,
-            "the exploration to fit the checker's limits (fewer actors or rounds)",
+            "the exploration to fit the checker's limits (fewer actors or rounds), and a \
+             replayed schedule to be one recorded for this scenario and subject",
         )
     } else {
         (FailureClass::Panicked, "no panic in any interleaving")
     };
-    let observed = message.lines().next().unwrap_or(message).to_owned();
+    // A checker's message can hold its whole task table: the first line, cut short.
+    let first = message.lines().next().unwrap_or(message);
+    let observed = match first.char_indices().nth(300) {
+        Some((at, _)) => format!("{}...", &first[..at]),
+        None => first.to_owned(),
+    };
     vec![Check {
         name: format!("the interleavings {checker} explored"),
         level: Level::Must,

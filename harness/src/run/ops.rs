@@ -27,15 +27,37 @@ pub enum Subject {
     Threads(Arc<dyn Threads>),
 }
 
+/// Builds a subject of one's own for a scenario's `maxsize` (ignored but by queues).
+pub type Factory = Arc<dyn Fn(usize) -> Subject + Send + Sync>;
+
+/// Subjects registered in this process by the check API (`crate::check`), by name.
+static CUSTOM: std::sync::Mutex<BTreeMap<String, (ContractName, Factory)>> =
+    std::sync::Mutex::new(BTreeMap::new());
+
+/// Makes `name` a subject of `contract` that `build` makes with `factory`.
+pub fn register(name: &str, contract: ContractName, factory: Factory) {
+    CUSTOM
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(name.to_owned(), (contract, factory));
+}
+
 impl Subject {
     /// Builds `name` for the scenario's contract, with the scenario's parameters.
     pub fn build(scenario: &Scenario, name: &str) -> Result<Subject, String> {
         let contract = scenario.subject.contract.unwrap_or(ContractName::Queue);
+        let maxsize = scenario.subject.params.maxsize as usize;
+        let custom = CUSTOM
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(name)
+            .filter(|(c, _)| *c == contract)
+            .map(|(_, f)| f.clone());
+        if let Some(factory) = custom {
+            return Ok(factory(maxsize));
+        }
         let built = match contract {
-            ContractName::Queue => {
-                registry::make_queue(name, scenario.subject.params.maxsize as usize)
-                    .map(Subject::Queue)
-            }
+            ContractName::Queue => registry::make_queue(name, maxsize).map(Subject::Queue),
             ContractName::Event => registry::make_event(name).map(Subject::Event),
             ContractName::Lock => registry::make_lock(name).map(Subject::Lock),
             ContractName::Thread => registry::make_threads(name).map(Subject::Threads),

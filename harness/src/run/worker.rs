@@ -19,6 +19,9 @@ pub struct Job {
     pub vars: BTreeMap<String, String>,
     /// Real threads, or a checker.
     pub explorer: Explorer,
+    /// shuttle: replay this schedule instead of exploring.
+    #[serde(default)]
+    pub schedule: Option<String>,
 }
 
 /// The worker's main: read a job, run it, print events. Exit code 0 when it ran.
@@ -57,6 +60,7 @@ pub fn main() -> i32 {
             &job.subject,
             &job.vars,
             checker,
+            job.schedule.as_deref(),
             sink.clone(),
         ),
     };

@@ -35,16 +35,46 @@ where
             builder.check(body);
         }
         Backend::Shuttle => {
-            shuttle::check_random_with_seed(body.clone(), budget.seed, budget.iterations);
+            use shuttle::scheduler::{PctScheduler, RandomScheduler};
+            let random = RandomScheduler::new_from_seed(budget.seed, budget.iterations);
+            shuttle::Runner::new(random, quiet()).run(body.clone());
             if budget.pct {
-                let pct = shuttle::scheduler::PctScheduler::new_from_seed(
-                    budget.seed,
-                    3,
-                    budget.iterations,
-                );
-                shuttle::Runner::new(pct, shuttle::Config::default()).run(body);
+                let pct = PctScheduler::new_from_seed(budget.seed, 3, budget.iterations);
+                shuttle::Runner::new(pct, quiet()).run(body);
             }
         }
         Backend::Std => body(),
+    })
+}
+
+/// shuttle's settings, without its printing of failing schedules: `failing_schedule` hands
+/// the schedule to the caller instead.
+fn quiet() -> shuttle::Config {
+    let mut config = shuttle::Config::default();
+    config.failure_persistence = shuttle::FailurePersistence::None;
+    config
+}
+
+/// The schedule of the last shuttle execution on this thread, as the text `replay` takes:
+/// after a failed `explore`, the failing one.
+pub fn failing_schedule() -> Option<String> {
+    use shuttle_engine::runtime::execution::CurrentSchedule;
+    let schedule = CurrentSchedule::get_schedule();
+    (CurrentSchedule::len() > 0)
+        .then(|| shuttle_engine::scheduler::serialization::serialize_schedule(&schedule))
+}
+
+/// Runs `body` once under shuttle, following `schedule` (from `failing_schedule`).
+pub fn replay<F>(schedule: &str, body: F)
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    let body = move || {
+        super::observe::reset_waiting();
+        body()
+    };
+    with_backend(Backend::Shuttle, || {
+        let replay = shuttle::scheduler::ReplayScheduler::new_from_encoded(schedule);
+        shuttle::Runner::new(replay, quiet()).run(body);
     })
 }
