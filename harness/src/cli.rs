@@ -29,6 +29,7 @@ macro_rules! out {
 }
 
 use crate::catalogue::{Catalogue, Status};
+use crate::load::model::Model;
 use crate::load::{self, diagnostic, Loaded};
 use crate::plan::{self, Subjects};
 use crate::report::{self, human, RunReport};
@@ -127,6 +128,11 @@ pub struct RunArgs {
     /// Placeholders: {port} (also $PORT), {dir}, {host}, {ref:NAME}.
     #[arg(long, value_name = "CMD")]
     pub target: Option<String>,
+    /// The server model the target implements (loop, fork, thread, select, poll, epoll,
+    /// epoll-et): the scenarios of that model run too. Without it, only the scenarios that
+    /// hold for every model run.
+    #[arg(long, value_name = "MODEL", requires = "target", value_parser = parse_model)]
+    pub model: Option<Model>,
     /// Run programs without their own network namespace (a free port is passed as {port}
     /// and $PORT instead; hard-coded ports may then collide).
     #[arg(long)]
@@ -150,6 +156,13 @@ pub struct RunArgs {
     /// Also write results.json and junit.xml into DIR.
     #[arg(long, value_name = "DIR")]
     pub report: Option<PathBuf>,
+}
+
+fn parse_model(s: &str) -> Result<Model, String> {
+    Model::from_name(s).ok_or_else(|| {
+        let names: Vec<&str> = Model::ALL.iter().map(|m| m.name()).collect();
+        format!("unknown model `{s}`; one of {}", names.join(", "))
+    })
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {
@@ -263,7 +276,7 @@ fn run_cmd(args: RunArgs) -> i32 {
                 eprintln!("error: cannot split the target command line `{t}` (empty, or unbalanced quotes)");
                 return 2;
             }
-            Subjects::Target(t.clone())
+            Subjects::Target(t.clone(), args.model)
         }
         _ => Subjects::Suite,
     };
@@ -362,7 +375,7 @@ fn claims(paths: &[PathBuf]) -> i32 {
             .iter()
             .filter(|s| proves(s.caught_by))
             .map(|s| s.name);
-        let programs = conform_impls::registry::program_mutants()
+        let programs = conform_impls::registry::program_subjects()
             .iter()
             .filter(|m| proves(m.caught_by))
             .map(|m| m.name);
@@ -412,8 +425,13 @@ fn subjects() -> i32 {
             );
         }
     }
-    for m in conform_impls::registry::program_mutants() {
-        outln!("{:<36} {:<6} Mutant: {}", m.name, "program", m.about);
+    for m in conform_impls::registry::program_subjects() {
+        let role = if m.mutant { "Mutant" } else { "Reference" };
+        let model = m
+            .model
+            .map(|m| format!(" ({m} server)"))
+            .unwrap_or_default();
+        outln!("{:<36} {:<6} {role}{model}: {}", m.name, "program", m.about);
         outln!("    runs `{}`", m.command);
         for c in m.caught_by {
             outln!("    caught by {} ({})", c.scenario, c.class);

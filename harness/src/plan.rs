@@ -1,7 +1,7 @@
 //! Plan: which (scenario × subject × explorer) trials to run, in a deterministic order, and
 //! what each must show: a reference must pass, a mutant must be caught with its class.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::judge::class::{FailureClass, Level, Outcome};
 use crate::judge::Verdict;
-use crate::load::model::{Explorer, Scenario};
+use crate::load::model::{Explorer, Model, Scenario};
 use crate::load::Loaded;
 
 /// One trial: a scenario run against one subject under one explorer.
@@ -67,8 +67,9 @@ pub enum Subjects {
     Suite,
     /// One named library subject, judged plainly against every scenario of its contract.
     Named(String),
-    /// A program (`--target CMD`), judged against every program scenario.
-    Target(String),
+    /// A program (`--target CMD`), judged against every program scenario that holds for
+    /// its server model (`--model`), or for every model when it names none.
+    Target(String, Option<Model>),
 }
 
 /// Plans the trials for `scenarios`, in file order, then subject order. `vars` are the
@@ -89,16 +90,20 @@ pub fn plan(
     }
     let mut trials = Vec::new();
     if let Subjects::Named(name) = subjects {
-        registry::find(name).ok_or_else(|| {
-            let names: Vec<&str> = registry::subjects().iter().map(|s| s.name).collect();
-            format!(
-                "no library subject called `{name}`; known: {}",
-                names.join(", ")
-            )
-        })?;
+        let known = registry::find(name).is_some()
+            || registry::program_subjects().iter().any(|p| p.name == name);
+        if !known {
+            let library = registry::subjects().iter().map(|s| s.name);
+            let programs = registry::program_subjects().iter().map(|p| p.name);
+            let names: BTreeSet<&str> = library.chain(programs).collect();
+            return Err(format!(
+                "no subject called `{name}` (see `conform subjects`); known: {}",
+                names.into_iter().collect::<Vec<_>>().join(", ")
+            ));
+        }
     }
     for loaded in scenarios {
-        if loaded.scenario.subject.program.is_some() {
+        if loaded.scenario.subject.is_program() {
             plan_program(loaded, subjects, &mut trials)?;
         } else {
             plan_library(loaded, subjects, &mut trials)?;
@@ -144,7 +149,7 @@ fn plan_library(
         .contract
         .and_then(|c| registry::Contract::from_name(c.name()));
     match subjects {
-        Subjects::Target(_) => {}
+        Subjects::Target(..) => {}
         // A named subject runs the scenarios of the contract it implements.
         Subjects::Named(name) => {
             if contract.is_some_and(|c| registry::find_for(name, c).is_some()) {
@@ -189,8 +194,10 @@ fn plan_library(
     Ok(())
 }
 
-/// A program scenario runs its own program (which must pass) and every program mutant that
-/// must be caught by it; or, with `--target`, the target only.
+/// A program scenario runs its own program (which must pass), the reference programs of
+/// the models it names (which must pass), and the programs that must fail it (mutants, and
+/// references of models it does not name); or, with `--target`, the target only, and
+/// `--subject NAME` one program subject.
 fn plan_program(
     loaded: &Arc<Loaded>,
     subjects: &Subjects,
@@ -208,18 +215,39 @@ fn plan_program(
             program,
         });
     };
+    let models = &s.subject.models;
     match subjects {
-        Subjects::Named(_) => {}
-        Subjects::Target(cmd) => add("target", Some(cmd.clone()), Expectation::Pass),
-        Subjects::Suite => {
-            add("program", None, Expectation::Pass);
-            for m in registry::program_mutants() {
-                for c in m.caught_by.iter().filter(|c| c.scenario == s.id) {
+        Subjects::Target(cmd, model) => {
+            if models.is_empty() || model.is_some_and(|m| models.contains(&m)) {
+                add("target", Some(cmd.clone()), Expectation::Pass);
+            }
+        }
+        Subjects::Suite | Subjects::Named(_) => {
+            let named = match subjects {
+                Subjects::Named(n) => Some(n.as_str()),
+                _ => None,
+            };
+            if s.subject.program.is_some() && named.is_none() {
+                add("program", None, Expectation::Pass);
+            }
+            for p in registry::program_subjects()
+                .iter()
+                .filter(|p| named.is_none_or(|n| n == p.name))
+            {
+                let catches: Vec<_> = p.caught_by.iter().filter(|c| c.scenario == s.id).collect();
+                let in_model = p
+                    .model
+                    .and_then(Model::from_name)
+                    .is_some_and(|m| models.contains(&m));
+                if let Some(c) = catches.first() {
+                    let class = class_of(p.name, c.class)?;
                     add(
-                        m.name,
-                        Some(m.command.to_owned()),
-                        Expectation::Caught(class_of(m.name, c.class)?),
+                        p.name,
+                        Some(p.command.to_owned()),
+                        Expectation::Caught(class),
                     );
+                } else if in_model && !p.mutant {
+                    add(p.name, Some(p.command.to_owned()), Expectation::Pass);
                 }
             }
         }

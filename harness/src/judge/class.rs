@@ -141,6 +141,8 @@ classes! {
     NoExit = "no-exit": "the program did not exit in time",
     WrongStatus = "wrong-status": "the program exited with another status than expected",
     RepliedTooSoon = "replied-too-soon": "a reply came while the program should still be busy with another client",
+    WrongTree = "wrong-tree": "the program's processes or threads were not what its model promises (one per client, gone when the client leaves)",
+    WrongMechanism = "wrong-mechanism": "the program does not wait in the system call its model names (a select server that never calls select)",
     LeakedProcess = "leaked-process": "a process of the subject outlived it",
     HarnessError = "harness-error": "the harness itself could not run the trial",
 }

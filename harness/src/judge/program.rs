@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::class::{FailureClass, Level};
 use super::Check;
 use crate::evidence::{EventKind, Evidence};
-use crate::load::model::{Assertion, Bounds, CpuAssert, Scenario, Text, ZombieAssert};
+use crate::load::model::{Assertion, Bounds, CpuAssert, Scenario, Syscall, Text, ZombieAssert};
 use crate::observe::{ticks_per_second, Sample};
 
 pub struct Judge<'a> {
@@ -104,6 +104,10 @@ impl Judge<'_> {
             )
         } else if let Some(z) = &a.zombies {
             self.zombies(z)
+        } else if let Some(family) = a.blocks_in {
+            self.blocks_in(family)
+        } else if let Some(edge) = a.edge_triggered {
+            self.edge_triggered(edge)
         } else {
             return None;
         };
@@ -252,6 +256,83 @@ impl Judge<'_> {
                     FailureClass::Zombie
                 },
             )
+        }
+    }
+}
+
+impl Judge<'_> {
+    /// In how many samples some thread of the tree waited in `family`, and what else the
+    /// threads waited in.
+    fn blocks_in(&self, family: Syscall) -> Check {
+        let mut c = check(
+            format!("waits in {family}"),
+            format!("a thread waiting in {family} in at least half of the samples"),
+        );
+        let (mut total, mut hits) = (0, 0);
+        let mut others: BTreeMap<&str, usize> = BTreeMap::new();
+        for s in self.judged().filter(|s| s.live() > 0) {
+            total += 1;
+            let families: std::collections::BTreeSet<Syscall> = s
+                .procs
+                .iter()
+                .filter(|p| p.state != 'Z')
+                .flat_map(|p| &p.tasks)
+                .filter_map(|t| t.syscall.parse().ok().and_then(Syscall::of))
+                .collect();
+            if families.contains(&family) {
+                hits += 1;
+            }
+            for f in families.iter().filter(|f| **f != family) {
+                *others.entry(f.name()).or_default() += 1;
+            }
+        }
+        if total == 0 {
+            c.observed = "no sample of the tree".into();
+            return fail(c, FailureClass::HarnessError);
+        }
+        let others: Vec<String> = others.iter().map(|(f, n)| format!("{f} in {n}")).collect();
+        c.observed = format!(
+            "{family} in {hits} of {total} samples{}",
+            if others.is_empty() {
+                String::new()
+            } else {
+                format!("; also {}", others.join(", "))
+            }
+        );
+        c.passed = hits * 2 >= total;
+        if c.passed {
+            c
+        } else {
+            fail(c, FailureClass::WrongMechanism)
+        }
+    }
+
+    /// Whether the tree's epoll watches were edge-triggered (EPOLLET), as asked.
+    fn edge_triggered(&self, want: bool) -> Check {
+        let mut c = check(
+            "epoll watches".into(),
+            if want {
+                "an edge-triggered (EPOLLET) watch".into()
+            } else {
+                "no edge-triggered (EPOLLET) watch".into()
+            },
+        );
+        let watches: BTreeMap<(i32, i32, i32), bool> = self
+            .judged()
+            .flat_map(|s| &s.procs)
+            .flat_map(|p| {
+                p.epoll
+                    .iter()
+                    .map(move |w| ((p.pid, w.epoll_fd, w.target_fd), w.edge))
+            })
+            .collect();
+        let edge = watches.values().filter(|e| **e).count();
+        c.observed = format!("{} watches seen, {edge} edge-triggered", watches.len());
+        c.passed = (edge > 0) == want;
+        if c.passed {
+            c
+        } else {
+            fail(c, FailureClass::WrongMechanism)
         }
     }
 }

@@ -143,7 +143,7 @@ fn judge_trial(trial: &Trial, ctx: &Context) -> Verdict {
         Ok(v) => v,
         Err(e) => return Verdict::error(FailureClass::HarnessError, e, Evidence::default()),
     };
-    if s.subject.program.is_some() {
+    if s.subject.is_program() {
         return judge_program(trial, ctx, &vars);
     }
     let job = worker::Job {

@@ -26,6 +26,10 @@ pub struct Proc {
     /// (`/proc/PID/task/TID/syscall`: a number, or `running`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tasks: Vec<TaskWait>,
+    /// What its epoll instances watch (read only while it has few descriptors: scanning
+    /// thousands of them every sample would cost more than it tells).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub epoll: Vec<EpollWatch>,
 }
 
 /// Where one thread waits.
@@ -57,6 +61,7 @@ pub fn all() -> BTreeMap<i32, Proc> {
                     fds: 0,
                     wchan: String::new(),
                     tasks: Vec::new(),
+                    epoll: Vec::new(),
                 },
             )
         })
@@ -92,6 +97,9 @@ pub fn detail(mut p: Proc) -> Proc {
             })
         })
         .collect();
+    if p.fds <= 256 {
+        p.epoll = epoll_watches(p.pid);
+    }
     p
 }
 
@@ -260,6 +268,7 @@ mod tests {
             fds: 0,
             wchan: String::new(),
             tasks: Vec::new(),
+            epoll: Vec::new(),
         };
         let procs: BTreeMap<i32, Proc> = [mk(1, 0), mk(10, 1), mk(11, 10), mk(12, 11), mk(20, 1)]
             .into_iter()

@@ -117,6 +117,18 @@ pub struct SubjectSpec {
     /// Program: limits of its whole process tree (defaults in docs/limits.md).
     #[serde(default)]
     pub limits: Limits,
+    /// Program: the server models the scenario applies to. The suite runs it against the
+    /// reference servers of these models; `--target` programs run it when their `--model`
+    /// is one of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub models: Vec<Model>,
+}
+
+impl SubjectSpec {
+    /// A program scenario (a command line, or server models), not a library one.
+    pub fn is_program(&self) -> bool {
+        self.program.is_some() || !self.models.is_empty()
+    }
 }
 
 /// The contracts a library scenario can name.
@@ -206,6 +218,13 @@ pub struct Assertion {
     /// Program: zombies (exited children nobody waited for) in its tree.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zombies: Option<ZombieAssert>,
+    /// Program: while idle, it waits in this system call family (`select`, `poll`, `epoll`,
+    /// `accept`, `read`), as /proc shows: proof of the mechanism it claims.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocks_in: Option<Syscall>,
+    /// Program: its epoll watches are edge-triggered (EPOLLET), or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edge_triggered: Option<bool>,
     /// The level of this check (default: the scenario's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<Text>,
@@ -306,6 +325,8 @@ impl Assertion {
             ("processes", self.processes.is_some()),
             ("threads", self.threads.is_some()),
             ("zombies", self.zombies.is_some()),
+            ("blocks_in", self.blocks_in.is_some()),
+            ("edge_triggered", self.edge_triggered.is_some()),
         ]
         .iter()
         .filter(|(_, p)| *p)
@@ -320,5 +341,7 @@ impl Assertion {
         "processes",
         "threads",
         "zombies",
+        "blocks_in",
+        "edge_triggered",
     ];
 }

@@ -156,6 +156,10 @@ pub struct ProgramStep {
     /// Do nothing for this long.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sleep: Option<Dur>,
+    /// Wait until the process tree has these counts (a fork server's child per client, a
+    /// thread server's thread per client, and none once they leave).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tree: Option<TreeStep>,
     /// The level of this step's check (default: the scenario's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<Text>,
@@ -176,6 +180,7 @@ impl ProgramStep {
             ("stderr", self.stderr.is_some()),
             ("exit", self.exit.is_some()),
             ("sleep", self.sleep.is_some()),
+            ("tree", self.tree.is_some()),
         ]
         .iter()
         .filter(|(_, p)| *p)
@@ -196,7 +201,154 @@ impl ProgramStep {
         "stderr",
         "exit",
         "sleep",
+        "tree",
     ];
+}
+
+/// The counts a `tree` step waits for; each given count must hold at the same sample.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TreeStep {
+    /// Live processes in the tree (the program's own included).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processes: Option<u32>,
+    /// Threads of all its live processes together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threads: Option<u32>,
+    /// Zombies in the tree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zombies: Option<u32>,
+    /// How long to wait for it (default 2s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<Dur>,
+}
+
+/// The course's server models.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Model {
+    /// One client at a time (循环服务器).
+    Loop,
+    /// A process per client.
+    Fork,
+    /// A thread per client.
+    Thread,
+    /// IO multiplexing with select.
+    Select,
+    /// IO multiplexing with poll.
+    Poll,
+    /// IO multiplexing with epoll, level-triggered.
+    Epoll,
+    /// IO multiplexing with epoll, edge-triggered.
+    EpollEt,
+}
+
+impl Model {
+    pub const ALL: &'static [Model] = &[
+        Model::Loop,
+        Model::Fork,
+        Model::Thread,
+        Model::Select,
+        Model::Poll,
+        Model::Epoll,
+        Model::EpollEt,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Model::Loop => "loop",
+            Model::Fork => "fork",
+            Model::Thread => "thread",
+            Model::Select => "select",
+            Model::Poll => "poll",
+            Model::Epoll => "epoll",
+            Model::EpollEt => "epoll-et",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Model> {
+        Model::ALL.iter().copied().find(|m| m.name() == name)
+    }
+}
+
+impl std::fmt::Display for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A family of blocking system calls, as a program waits in them.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Syscall {
+    /// select, pselect6
+    Select,
+    /// poll, ppoll
+    Poll,
+    /// epoll_wait, epoll_pwait, epoll_pwait2
+    Epoll,
+    /// accept, accept4
+    Accept,
+    /// read, recvfrom, recvmsg
+    Read,
+}
+
+impl Syscall {
+    pub const ALL: &'static [Syscall] = &[
+        Syscall::Select,
+        Syscall::Poll,
+        Syscall::Epoll,
+        Syscall::Accept,
+        Syscall::Read,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Syscall::Select => "select",
+            Syscall::Poll => "poll",
+            Syscall::Epoll => "epoll",
+            Syscall::Accept => "accept",
+            Syscall::Read => "read",
+        }
+    }
+
+    /// The system call numbers of this machine that belong to the family.
+    pub fn numbers(self) -> Vec<i64> {
+        let mut n = match self {
+            Syscall::Select => vec![libc::SYS_pselect6],
+            Syscall::Poll => vec![libc::SYS_ppoll],
+            Syscall::Epoll => vec![libc::SYS_epoll_pwait, libc::SYS_epoll_pwait2],
+            Syscall::Accept => vec![libc::SYS_accept4, libc::SYS_accept],
+            Syscall::Read => vec![libc::SYS_read, libc::SYS_recvfrom, libc::SYS_recvmsg],
+        };
+        // The old calls exist on x86_64 only (other architectures have just the new ones).
+        #[cfg(target_arch = "x86_64")]
+        n.extend(match self {
+            Syscall::Select => vec![libc::SYS_select],
+            Syscall::Poll => vec![libc::SYS_poll],
+            Syscall::Epoll => vec![libc::SYS_epoll_wait],
+            _ => vec![],
+        });
+        n
+    }
+
+    /// The family of system call number `nr`, if it is one of them.
+    pub fn of(nr: i64) -> Option<Syscall> {
+        Syscall::ALL
+            .iter()
+            .copied()
+            .find(|s| s.numbers().contains(&nr))
+    }
+}
+
+impl std::fmt::Display for Syscall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// `connect: a`, or `connect: { client: a, proto: udp, port: 9999 }`.

@@ -107,7 +107,7 @@ pub fn check(
 
 fn check_header(c: &mut Checker, s: &Scenario) {
     if s.demonstrates.is_some() {
-        if s.subject.program.is_some() {
+        if s.subject.is_program() {
             c.at_key(
                 "demonstrates",
                 "`demonstrates` is for library scenarios explored by loom and shuttle",
@@ -132,7 +132,7 @@ fn check_header(c: &mut Checker, s: &Scenario) {
             Some("2 or 3 find most bugs".into()),
         );
     }
-    if s.subject.program.is_some() && s.budget != crate::load::model::Budget::default() {
+    if s.subject.is_program() && s.budget != crate::load::model::Budget::default() {
         c.at_key("budget", "`budget` is for loom and shuttle, which explore library subjects; a program runs as it is", None);
     }
     let id_ok =
@@ -217,10 +217,10 @@ pub(super) fn check_level(c: &mut Checker, path: &str, text: &str) {
 
 fn check_subject(c: &mut Checker, s: &Scenario) {
     let sub = &s.subject;
-    match (&sub.contract, &sub.program) {
-        (Some(_), Some(_)) => c.at("subject", "a subject is either a `contract` or a `program`, not both", None),
-        (None, None) => c.at("subject", "the subject names neither a `contract` nor a `program`", Some("e.g. `subject: { contract: queue }` or `subject: { program: \"python3 server.py\" }`".into())),
-        (Some(_), None) => {
+    match (&sub.contract, sub.is_program()) {
+        (Some(_), true) => c.at("subject", "a subject is either a `contract` or a `program` (or server `models`), not both", None),
+        (None, false) => c.at("subject", "the subject names neither a `contract` nor a `program` (or server `models`)", Some("e.g. `subject: { contract: queue }`, `subject: { program: \"python3 server.py\" }` or `subject: { models: [select, poll] }`".into())),
+        (Some(_), false) => {
             if s.actors.is_empty() {
                 c.at("subject", "a library scenario needs `actors`: named threads, each a list of steps", None);
             }
@@ -247,7 +247,7 @@ fn check_subject(c: &mut Checker, s: &Scenario) {
                 c.at("actors", format!("loom explores at most 4 actors; this scenario has {}", s.actors.len()), Some("remove `loom` from `explore`, or use fewer actors".into()));
             }
         }
-        (None, Some(_)) => check_program(c, s),
+        (None, true) => check_program(c, s),
     }
 }
 
@@ -277,16 +277,15 @@ fn check_asserts(c: &mut Checker, s: &Scenario) {
             ),
             _ => c.at(&path, "an assertion has exactly one kind; split it", None),
         }
-        let program_kind =
-            a.cpu.is_some() || a.processes.is_some() || a.threads.is_some() || a.zombies.is_some();
-        if program_kind && s.subject.program.is_none() {
+        let program_kind = !matches!(a.kinds().as_slice(), ["got_all" | "counter"]);
+        if program_kind && !s.subject.is_program() {
             c.at(
                 &path,
                 "this assertion watches a program's processes; the subject is a library contract",
                 None,
             );
         }
-        if a.counter.is_some() && s.subject.program.is_some() {
+        if a.counter.is_some() && s.subject.is_program() {
             c.at(
                 &path,
                 "`counter` checks the library actors' `bump` steps; the subject is a program",
@@ -294,14 +293,14 @@ fn check_asserts(c: &mut Checker, s: &Scenario) {
             );
         }
         let bumps = s.actors.values().flatten().any(|st| st.bump.is_some());
-        if a.counter.is_some() && s.subject.program.is_none() && !bumps {
+        if a.counter.is_some() && !s.subject.is_program() && !bumps {
             c.at(
                 format!("{path}.counter"),
                 "no actor has a `bump` step, so the counter never changes",
                 Some("add `- bump:` steps, or remove the assertion".into()),
             );
         }
-        if a.got_all.is_some() && s.subject.program.is_some() {
+        if a.got_all.is_some() && s.subject.is_program() {
             c.at(
                 &path,
                 "`got_all` checks library actors; the subject is a program",

@@ -227,6 +227,8 @@ impl<'a> Driver<'a> {
                     );
                 }
             }
+        } else if let Some(t) = &step.tree {
+            self.tree(n, t);
         } else if let Some(d) = step.sleep {
             let until = Instant::now() + d.0;
             while Instant::now() < until && !self.overran.load(Ordering::Relaxed) {
@@ -234,6 +236,53 @@ impl<'a> Driver<'a> {
                     Duration::from_millis(10).min(until.saturating_duration_since(Instant::now())),
                 );
             }
+        }
+    }
+
+    /// Waits until the tree shows the counts asked for, at one reading.
+    fn tree(&mut self, n: usize, t: &model::TreeStep) {
+        let within = t.within.map_or(Duration::from_secs(2), |d| d.0);
+        let wanted = [
+            ("processes", t.processes),
+            ("threads", t.threads),
+            ("zombies", t.zombies),
+        ];
+        let expected = wanted
+            .iter()
+            .filter_map(|(what, n)| n.map(|n| format!("{n} {what}")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let until = Instant::now() + within;
+        let mut seen;
+        loop {
+            let procs = tree::descendants(self.target.supervisor_pid(), &tree::all());
+            let live = procs.iter().filter(|p| p.state != 'Z');
+            let counts = [
+                live.clone().count() as u32,
+                live.map(|p| p.threads.max(0) as u32).sum(),
+                procs.iter().filter(|p| p.state == 'Z').count() as u32,
+            ];
+            seen = wanted
+                .iter()
+                .zip(counts)
+                .filter(|((_, want), _)| want.is_some())
+                .map(|((what, _), got)| format!("{got} {what}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let ok = wanted
+                .iter()
+                .zip(counts)
+                .all(|((_, want), got)| want.is_none_or(|w| w == got));
+            if ok || Instant::now() >= until || self.overran.load(Ordering::Relaxed) {
+                let class = if t.zombies.is_some_and(|z| counts[2] > z) {
+                    FailureClass::Zombie
+                } else {
+                    FailureClass::WrongTree
+                };
+                let expected = format!("{expected} within {}", crate::judge::library::ms(within));
+                return self.rec.step(n, "tree", ok, class, expected, seen);
+            }
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
 

@@ -12,6 +12,9 @@ use crate::fixtures::{BadQueue, Misbehaviour};
 use crate::mutants::queue::{MutantQueue, QueueBug};
 use crate::reference::queue::RefQueue;
 
+mod programs;
+pub use programs::{program_subjects, ProgramSubject};
+
 /// The contracts a library subject can implement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Contract {
@@ -282,48 +285,6 @@ static SUBJECTS: &[Subject] = &[
         caught_by: &[],
     },
 ];
-
-/// A broken *program*: a command line (relative to the project root) that a program
-/// scenario must catch.
-#[derive(Debug, Clone, Copy)]
-pub struct ProgramMutant {
-    pub name: &'static str,
-    pub about: &'static str,
-    pub command: &'static str,
-    pub caught_by: &'static [Catch],
-}
-
-static PROGRAM_MUTANTS: &[ProgramMutant] = &[
-    ProgramMutant {
-        name: "mutant:py-echo-no-reply",
-        about: "an echo server that reads but never answers",
-        command: "python3 examples/mutants/echo_server_no_reply.py",
-        caught_by: &[catch("servers.echo-hardcoded-port", "no-reply")],
-    },
-    ProgramMutant {
-        name: "mutant:py-echo-spins",
-        about: "a select server that leaves every socket in the write list and spins",
-        command: "python3 examples/mutants/echo_server_spins.py",
-        caught_by: &[catch("servers.echo-idle-cpu", "busy-loop")],
-    },
-    ProgramMutant {
-        name: "mutant:py-fork-never-waits",
-        about: "a parent that never waits for its child (a zombie until it exits)",
-        command: "python3 examples/mutants/fork_never_waits.py",
-        caught_by: &[catch("process.fork-wait-reaps", "zombie")],
-    },
-    ProgramMutant {
-        name: "mutant:py-chat-client-wrong-login",
-        about: "a chat client that logs in without the `L` command",
-        command: "python3 examples/mutants/chat_client_wrong_login.py",
-        caught_by: &[catch("chat.client-login-and-chat", "wrong-reply")],
-    },
-];
-
-/// Every program mutant.
-pub fn program_mutants() -> &'static [ProgramMutant] {
-    PROGRAM_MUTANTS
-}
 
 /// Every library subject, references first.
 pub fn subjects() -> &'static [Subject] {

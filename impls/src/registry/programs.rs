@@ -1,0 +1,233 @@
+//! Every program subject: the reference servers of each model (ours in Rust, and the course's
+//! in Python under `examples/`), which must pass every scenario of their model, and the
+//! broken programs that named scenarios must catch. Commands run from the project root;
+//! `{ref:NAME}` is a reference program of this crate (`conform ref NAME`).
+
+use super::{catch, Catch};
+
+/// A program a scenario runs.
+#[derive(Debug, Clone, Copy)]
+pub struct ProgramSubject {
+    pub name: &'static str,
+    pub about: &'static str,
+    pub command: &'static str,
+    /// A reference passes every scenario of its `model`; a mutant is only run where caught.
+    pub mutant: bool,
+    /// The server model it implements (`loop`, `fork`, `thread`, `select`, `poll`, `epoll`,
+    /// `epoll-et`), if it is a server.
+    pub model: Option<&'static str>,
+    /// Scenarios that must fail it, and how: a mutant's bug, or, for a reference, a
+    /// scenario of another model that its own model does not promise.
+    pub caught_by: &'static [Catch],
+}
+
+const fn server(
+    name: &'static str,
+    model: &'static str,
+    command: &'static str,
+    about: &'static str,
+    caught_by: &'static [Catch],
+) -> ProgramSubject {
+    ProgramSubject {
+        name,
+        about,
+        command,
+        mutant: false,
+        model: Some(model),
+        caught_by,
+    }
+}
+
+const fn mutant(
+    name: &'static str,
+    command: &'static str,
+    about: &'static str,
+    caught_by: &'static [Catch],
+) -> ProgramSubject {
+    ProgramSubject {
+        name,
+        about,
+        command,
+        mutant: true,
+        model: None,
+        caught_by,
+    }
+}
+
+/// What a concurrent model promises and the loop server does not: a second client served
+/// while the first stays connected.
+const NOT_CONCURRENT: &[Catch] = &[catch("servers.two-clients-at-once", "no-reply")];
+
+static PROGRAMS: &[ProgramSubject] = &[
+    server(
+        "ref:loop",
+        "loop",
+        "{ref:echo-loop-server}",
+        "the loop server: one client at a time",
+        NOT_CONCURRENT,
+    ),
+    server(
+        "ref:fork",
+        "fork",
+        "{ref:echo-fork-server}",
+        "a process per client, reaped when it leaves",
+        &[],
+    ),
+    server(
+        "ref:thread",
+        "thread",
+        "{ref:echo-thread-server}",
+        "a thread per client",
+        &[
+            // A thread per client is not one thread serving everyone.
+            catch("servers.multiplexing-one-thread", "wrong-tree"),
+        ],
+    ),
+    server(
+        "ref:select",
+        "select",
+        "{ref:echo-select-server}",
+        "IO multiplexing with select",
+        &[],
+    ),
+    server(
+        "ref:poll",
+        "poll",
+        "{ref:echo-poll-server}",
+        "IO multiplexing with poll",
+        &[],
+    ),
+    server(
+        "ref:epoll",
+        "epoll",
+        "{ref:echo-epoll-server}",
+        "IO multiplexing with epoll, level-triggered",
+        &[catch("servers.epoll-edge-triggered", "wrong-mechanism")],
+    ),
+    server(
+        "ref:epoll-et",
+        "epoll-et",
+        "{ref:echo-epoll-et-server}",
+        "IO multiplexing with epoll, edge-triggered, draining until would-block",
+        &[],
+    ),
+    server(
+        "py:loop",
+        "loop",
+        "python3 examples/servers/loop_server.py {port}",
+        "the course's loop server in Python",
+        NOT_CONCURRENT,
+    ),
+    server(
+        "py:fork",
+        "fork",
+        "python3 examples/servers/fork_server.py {port}",
+        "the course's fork server in Python (SIGCHLD ignored)",
+        &[],
+    ),
+    server(
+        "py:thread",
+        "thread",
+        "python3 examples/servers/thread_server.py {port}",
+        "the course's thread server in Python",
+        &[],
+    ),
+    server(
+        "py:select",
+        "select",
+        "python3 examples/servers/select_server.py {port}",
+        "the course's select server in Python",
+        &[],
+    ),
+    server(
+        "py:poll",
+        "poll",
+        "python3 examples/servers/poll_server.py {port}",
+        "the course's poll server in Python",
+        &[],
+    ),
+    server(
+        "py:epoll",
+        "epoll",
+        "python3 examples/servers/epoll_server.py {port}",
+        "the course's epoll server in Python",
+        &[],
+    ),
+    mutant(
+        "mutant:select-wlist",
+        "{ref:mutant-select-wlist}",
+        "a select server that keeps every client in the write list: it spins",
+        &[catch("servers.idle-no-spin", "busy-loop")],
+    ),
+    mutant(
+        "mutant:poll-keeps-closed",
+        "{ref:mutant-poll-keeps-closed}",
+        "a poll server that never unregisters a closed descriptor: it spins",
+        &[catch("servers.idle-no-spin", "busy-loop")],
+    ),
+    mutant(
+        "mutant:fork-never-reaps",
+        "{ref:mutant-fork-never-reaps}",
+        "a fork server that never waits for its children",
+        &[catch("servers.fork-per-client", "zombie")],
+    ),
+    mutant(
+        "mutant:thread-never-ends",
+        "{ref:mutant-thread-never-ends}",
+        "a thread server whose threads outlive their clients",
+        &[catch("servers.thread-per-client", "wrong-tree")],
+    ),
+    mutant(
+        "mutant:epoll-et-reads-once",
+        "{ref:mutant-epoll-et-reads-once}",
+        "an edge-triggered server that reads once per event: the rest of a large message stalls",
+        &[catch("servers.large-message", "wrong-reply")],
+    ),
+    mutant(
+        "mutant:select-dies-on-reset",
+        "{ref:mutant-select-dies-on-reset}",
+        "a select server that dies when a client resets its connection",
+        &[catch("servers.client-resets", "crashed")],
+    ),
+    mutant(
+        "mutant:newest-only",
+        "{ref:mutant-newest-only}",
+        "a server that only ever serves its newest client",
+        &[catch("servers.two-clients-at-once", "no-reply")],
+    ),
+    mutant(
+        "mutant:thread-as-select",
+        "{ref:echo-thread-server}",
+        "a thread-per-client server presented as a select server",
+        &[catch("servers.waits-in-select", "wrong-mechanism")],
+    ),
+    mutant(
+        "mutant:py-echo-no-reply",
+        "python3 examples/mutants/echo_server_no_reply.py",
+        "an echo server that reads but never answers",
+        &[catch("servers.echo-hardcoded-port", "no-reply")],
+    ),
+    mutant(
+        "mutant:py-echo-spins",
+        "python3 examples/mutants/echo_server_spins.py",
+        "a select server that leaves every socket in the write list and spins",
+        &[catch("servers.echo-idle-cpu", "busy-loop")],
+    ),
+    mutant(
+        "mutant:py-fork-never-waits",
+        "python3 examples/mutants/fork_never_waits.py",
+        "a parent that never waits for its child (a zombie until it exits)",
+        &[catch("process.fork-wait-reaps", "zombie")],
+    ),
+    mutant(
+        "mutant:py-chat-client-wrong-login",
+        "python3 examples/mutants/chat_client_wrong_login.py",
+        "a chat client that logs in without the `L` command",
+        &[catch("chat.client-login-and-chat", "wrong-reply")],
+    ),
+];
+
+/// Every program subject, references first.
+pub fn program_subjects() -> &'static [ProgramSubject] {
+    PROGRAMS
+}
