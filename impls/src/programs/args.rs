@@ -1,4 +1,5 @@
-//! The few flags reference programs take: `--port N`, `--reply TEXT`.
+//! The few flags reference programs take: `--port N`, `--reply TEXT`, and numbers such as
+//! `--status N` or `--workers N`.
 
 /// The value after `--name`, if given.
 pub fn value<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
@@ -14,4 +15,15 @@ pub fn port(args: &[String]) -> u16 {
         .or_else(|| std::env::var("PORT").ok())
         .and_then(|p| p.parse().ok())
         .unwrap_or(8888)
+}
+
+/// `--name N` parsed as a number, `default` when absent; a value that does not parse is an
+/// error naming the flag (the program then exits with status 2).
+pub fn number<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> Result<T, String> {
+    match value(args, name) {
+        None => Ok(default),
+        Some(v) => v
+            .parse()
+            .map_err(|_| format!("{name} wants a number, got `{v}`")),
+    }
 }
