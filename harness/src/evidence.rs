@@ -63,6 +63,9 @@ pub enum EventKind {
     },
     /// Free text from the harness (e.g. why a worker was killed).
     Note { text: String },
+    /// A regex's named group matched this in a line the program printed: `{name}` in later
+    /// steps and assertions.
+    Captured { name: String, value: String },
     /// A line the program printed (`stream` is `stdout` or `stderr`).
     Output { stream: String, text: String },
     /// Bytes on the wire between the harness (`actor` is the client's name) and the program.

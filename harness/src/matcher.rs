@@ -117,9 +117,49 @@ impl Matcher {
             Matcher::Contains(s) => Matcher::Contains(fill(s)),
             Matcher::AnyOf(ms) => Matcher::AnyOf(ms.iter().map(|m| m.fill(fill)).collect()),
             Matcher::Lines(ms) => Matcher::Lines(ms.iter().map(|m| m.fill(fill)).collect()),
-            Matcher::Regex(_) | Matcher::Hex(_) => self.clone(),
+            Matcher::Regex(re) => Matcher::Regex(fill_regex(re, fill)),
+            Matcher::Hex(_) => self.clone(),
         }
     }
+}
+
+/// A regex's `{name}` placeholders (a variable, or an earlier step's capture) are kept as
+/// the literal text `\{name\}` until they are filled: `{child}` is not a repetition.
+fn escape_placeholders(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut last = 0;
+    for (at, name) in crate::load::vars::placeholders(pattern) {
+        out.push_str(&pattern[last..at]);
+        out.push_str(&format!("\\{{{name}\\}}"));
+        last = at + name.len() + 2;
+    }
+    out.push_str(&pattern[last..]);
+    out
+}
+
+/// Fills a regex's placeholders with their values, matched literally.
+fn fill_regex(re: &Regex, fill: &dyn Fn(&str) -> String) -> Regex {
+    let source = re.as_str();
+    let mut out = String::with_capacity(source.len());
+    let mut rest = source;
+    while let Some(i) = rest.find("\\{") {
+        let after = &rest[i + 2..];
+        let name = after.find("\\}").map(|j| &after[..j]);
+        if let Some(name) = name.filter(|n| crate::load::vars::is_name(n)) {
+            let placeholder = format!("{{{name}}}");
+            let value = fill(&placeholder);
+            if value != placeholder {
+                out.push_str(&rest[..i]);
+                out.push_str(&regex::escape(&value));
+                rest = &after[name.len() + 2..];
+                continue;
+            }
+        }
+        out.push_str(&rest[..i + 2]);
+        rest = after;
+    }
+    out.push_str(rest);
+    Regex::new(&out).unwrap_or_else(|_| re.clone())
 }
 
 /// Matches each line to a distinct matcher (a small bipartite matching by backtracking).
@@ -269,7 +309,7 @@ impl<'de> Deserialize<'de> for Matcher {
                 found.extend(m.trimmed.map(Matcher::Trimmed));
                 found.extend(m.contains.map(Matcher::Contains));
                 if let Some(r) = m.regex {
-                    let re = Regex::new(&r)
+                    let re = Regex::new(&escape_placeholders(&r))
                         .map_err(|e| A::Error::custom(format!("bad regex `{r}`: {e}")))?;
                     found.push(Matcher::Regex(re));
                 }

@@ -235,6 +235,9 @@ fn plan_program(
                 .filter(|p| named.is_none_or(|n| n == p.name))
             {
                 let catches: Vec<_> = p.caught_by.iter().filter(|c| c.scenario == s.id).collect();
+                let twin_of_this = p
+                    .twin_of
+                    .is_some_and(|of| s.subject.program.as_ref().is_some_and(|prog| prog.0 == of));
                 let in_model = p
                     .model
                     .and_then(Model::from_name)
@@ -246,7 +249,7 @@ fn plan_program(
                         Some(p.command.to_owned()),
                         Expectation::Caught(class),
                     );
-                } else if in_model && !p.mutant {
+                } else if !p.mutant && (in_model || twin_of_this) {
                     add(p.name, Some(p.command.to_owned()), Expectation::Pass);
                 }
             }

@@ -8,7 +8,9 @@ use std::time::Duration;
 use super::class::{FailureClass, Level};
 use super::Check;
 use crate::evidence::{EventKind, Evidence};
-use crate::load::model::{Assertion, Bounds, CpuAssert, Scenario, Syscall, Text, ZombieAssert};
+use crate::load::model::{
+    Assertion, Bounds, CpuAssert, Distinct, ParentOf, Scenario, Syscall, Text, ZombieAssert,
+};
 use crate::observe::{ticks_per_second, Sample};
 
 pub struct Judge<'a> {
@@ -108,6 +110,10 @@ impl Judge<'_> {
             self.blocks_in(family)
         } else if let Some(edge) = a.edge_triggered {
             self.edge_triggered(edge)
+        } else if let Some(p) = &a.parent_of {
+            self.parent_of(p)
+        } else if let Some(d) = &a.distinct {
+            self.distinct(d)
         } else {
             return None;
         };
@@ -333,6 +339,83 @@ impl Judge<'_> {
             c
         } else {
             fail(c, FailureClass::WrongMechanism)
+        }
+    }
+}
+
+impl Judge<'_> {
+    /// Every value each capture took, in order.
+    fn captures(&self) -> BTreeMap<&str, Vec<&str>> {
+        let mut all: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for e in &self.evidence.events {
+            if let EventKind::Captured { name, value } = &e.kind {
+                all.entry(name).or_default().push(value);
+            }
+        }
+        all
+    }
+
+    /// Fills variables and (latest) captures.
+    fn fill(&self, t: &Text) -> String {
+        let captures = self.captures();
+        crate::load::vars::fill(&t.0, &|n| {
+            captures
+                .get(n)
+                .and_then(|v| v.last())
+                .map(|v| v.to_string())
+                .or_else(|| self.vars.get(n).cloned())
+        })
+    }
+
+    fn parent_of(&self, p: &ParentOf) -> Check {
+        let (child, parent) = (self.fill(&p.child), self.fill(&p.parent));
+        let mut c = check(
+            format!("parent of {child}"),
+            format!("process {child} a child of {parent} at some sample"),
+        );
+        let (Ok(pid), Ok(ppid)) = (child.parse::<i32>(), parent.parse::<i32>()) else {
+            c.observed = format!("not pids: `{child}`, `{parent}` (was the line printed?)");
+            return fail(c, FailureClass::WrongResult);
+        };
+        let parents: std::collections::BTreeSet<i32> = self
+            .samples
+            .iter()
+            .flat_map(|s| &s.procs)
+            .filter(|q| q.pid == pid)
+            .map(|q| q.ppid)
+            .collect();
+        c.passed = parents.contains(&ppid);
+        c.observed = if parents.is_empty() {
+            format!("no process {pid} in the program's tree at any sample")
+        } else {
+            format!("its parent was {parents:?}")
+        };
+        if c.passed {
+            c
+        } else {
+            fail(c, FailureClass::WrongResult)
+        }
+    }
+
+    fn distinct(&self, d: &Distinct) -> Check {
+        let count = self.fill(&d.count);
+        let captures = self.captures();
+        let values: std::collections::BTreeSet<&str> = captures
+            .get(d.capture.as_str())
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect();
+        let mut c = check(
+            format!("distinct values of {}", d.capture),
+            format!("{count} different values"),
+        );
+        c.observed = format!("{}: {values:?}", values.len());
+        c.passed = count.parse::<usize>().is_ok_and(|n| n == values.len());
+        if c.passed {
+            c
+        } else {
+            fail(c, FailureClass::WrongResult)
         }
     }
 }

@@ -38,7 +38,7 @@ pub fn placeholders(text: &str) -> Vec<(usize, &str)> {
     found
 }
 
-fn is_name(s: &str) -> bool {
+pub fn is_name(s: &str) -> bool {
     let (head, tail) = match s.split_once(':') {
         Some((h, t)) => (h, Some(t)),
         None => (s, None),

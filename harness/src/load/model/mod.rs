@@ -225,9 +225,37 @@ pub struct Assertion {
     /// Program: its epoll watches are edge-triggered (EPOLLET), or not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edge_triggered: Option<bool>,
+    /// Program: a process whose pid it printed was, at some sample, the child of another:
+    /// `{ child: "{child}", parent: "{parent}" }` with captures of its output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_of: Option<ParentOf>,
+    /// Program: how many different values a capture took over every line it matched
+    /// (`{ capture: worker, count: "{size}" }`: a pool's distinct worker pids).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distinct: Option<Distinct>,
     /// The level of this check (default: the scenario's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<Text>,
+}
+
+/// See [`Assertion::parent_of`].
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParentOf {
+    /// The child's pid: a capture (`"{child}"`) or a number.
+    pub child: Text,
+    /// Its parent's pid.
+    pub parent: Text,
+}
+
+/// See [`Assertion::distinct`].
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Distinct {
+    /// The name of a regex's named group.
+    pub capture: String,
+    /// How many different values it must have taken: a number, or a capture or variable.
+    pub count: Text,
 }
 
 /// See [`Assertion::got_all`].
@@ -327,6 +355,8 @@ impl Assertion {
             ("zombies", self.zombies.is_some()),
             ("blocks_in", self.blocks_in.is_some()),
             ("edge_triggered", self.edge_triggered.is_some()),
+            ("parent_of", self.parent_of.is_some()),
+            ("distinct", self.distinct.is_some()),
         ]
         .iter()
         .filter(|(_, p)| *p)
@@ -343,5 +373,7 @@ impl Assertion {
         "zombies",
         "blocks_in",
         "edge_triggered",
+        "parent_of",
+        "distinct",
     ];
 }

@@ -531,6 +531,13 @@ pub struct OutputStep {
     /// How long to wait (default 2s).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub within: Option<Dur>,
+    /// How many lines must match (default 1), each a line of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    /// Look at every line printed, before the last one matched too: for lines that race
+    /// (a parent's and its child's). The next steps still look on from where they were.
+    #[serde(default)]
+    pub any_order: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

@@ -346,13 +346,26 @@ fn check_asserts(c: &mut Checker, s: &Scenario) {
 /// name; variables that refer to each other must not form a cycle.
 fn check_variables(s: &Scenario, map: &SourceMap, given: &BTreeSet<String>) -> Vec<Located> {
     let mut out = Vec::new();
+    // A regex's named group, `(?P<child>...)`, defines `{child}` for the rest of the run.
+    let captures: BTreeSet<&str> = map
+        .scalars
+        .iter()
+        .map(|(_, t)| t)
+        .flat_map(|t| t.split("(?P<").chain(t.split("(?<")).skip(1))
+        .filter_map(|rest| rest.split_once('>').map(|(name, _)| name))
+        .filter(|name| vars::is_name(name))
+        .collect();
     for (at, text) in map
         .scalars
         .iter()
         .filter(|(at, _)| !map.verbatim.contains(at))
     {
         for (offset, name) in vars::placeholders(text) {
-            if s.vars.contains_key(name) || given.contains(name) || vars::is_runtime(name) {
+            if s.vars.contains_key(name)
+                || given.contains(name)
+                || vars::is_runtime(name)
+                || captures.contains(name)
+            {
                 continue;
             }
             let defined: Vec<&str> = s
@@ -360,6 +373,7 @@ fn check_variables(s: &Scenario, map: &SourceMap, given: &BTreeSet<String>) -> V
                 .keys()
                 .map(String::as_str)
                 .chain(vars::RUNTIME.iter().copied())
+                .chain(captures.iter().copied())
                 .collect();
             let help = match suggest::nearest(name, defined.iter().copied()) {
                 Some(n) => format!("did you mean `{{{n}}}`? define it under `vars:` or pass `--var {name}=VALUE`"),

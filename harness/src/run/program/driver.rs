@@ -30,6 +30,8 @@ pub(super) struct Driver<'a> {
     runtime: &'a dyn Fn(&str) -> Option<String>,
     /// Set when the trial's deadline passed: a `sleep` step ends early.
     pub(super) overran: Arc<AtomicBool>,
+    /// What named groups of the output matched, latest value by name.
+    captures: BTreeMap<String, String>,
 }
 
 impl<'a> Driver<'a> {
@@ -54,6 +56,7 @@ impl<'a> Driver<'a> {
             stderr_seen: 0,
             runtime,
             overran: Arc::default(),
+            captures: BTreeMap::new(),
         }
     }
 
@@ -62,8 +65,10 @@ impl<'a> Driver<'a> {
         self.rec.at()
     }
 
+    /// Fills variables, and the captures of the lines matched so far.
     fn text(&self, t: &model::Text) -> String {
-        vars::fill(&t.0, self.runtime)
+        let lookup = |name: &str| self.captures.get(name).cloned().or_else(|| (self.runtime)(name));
+        vars::fill(&t.0, &lookup)
             .replace("{{", "{")
             .replace("}}", "}")
     }
@@ -548,57 +553,86 @@ impl<'a> Driver<'a> {
 
     fn output(&mut self, n: usize, o: &model::OutputStep, stream: Stream) {
         let within = o.within.map_or(drive::DEFAULT_WITHIN, |d| d.0);
+        let deadline = Instant::now() + within;
         let m = o.matcher.fill(&|t| self.text(&model::Text(t.to_owned())));
-        let seen = match stream {
-            Stream::Stdout => self.stdout_seen,
-            Stream::Stderr => self.stderr_seen,
+        let want = o.count.unwrap_or(1).max(1);
+        let (name, mut from) = match stream {
+            Stream::Stdout => ("stdout", self.stdout_seen),
+            Stream::Stderr => ("stderr", self.stderr_seen),
         };
-        let found = self
-            .target
-            .output
-            .wait_for(stream, seen, &m, Instant::now() + within);
-        let name = if stream == Stream::Stdout {
-            "stdout"
-        } else {
-            "stderr"
-        };
-        match found {
-            Some((index, line)) => {
-                match stream {
-                    Stream::Stdout => self.stdout_seen = index + 1,
-                    Stream::Stderr => self.stderr_seen = index + 1,
+        if o.any_order {
+            from = 0;
+        }
+        let mut found = Vec::new();
+        while found.len() < want as usize {
+            match self.target.output.wait_for(stream, from, &m, deadline) {
+                Some((index, line)) => {
+                    from = index + 1;
+                    for (k, v) in m.check(line.text.as_bytes()).captures {
+                        self.rec.push(
+                            "harness",
+                            EventKind::Captured {
+                                name: k.clone(),
+                                value: v.clone(),
+                            },
+                        );
+                        self.captures.insert(k, v);
+                    }
+                    found.push(line);
                 }
-                self.rec.step(
-                    n,
-                    name,
-                    true,
-                    FailureClass::MissingOutput,
-                    format!("a line matching {m}"),
-                    visible(line.text.as_bytes()),
-                );
-            }
-            None => {
-                let last = self
-                    .target
-                    .output
-                    .lines()
-                    .into_iter()
-                    .rfind(|l| l.stream == stream)
-                    .map_or("nothing".into(), |l| {
-                        format!("last line {}", visible(l.text.as_bytes()))
-                    });
-                self.rec.step(
-                    n,
-                    name,
-                    false,
-                    FailureClass::MissingOutput,
-                    format!(
-                        "a line matching {m} within {}",
-                        crate::judge::library::ms(within)
-                    ),
-                    last,
-                );
+                None => break,
             }
         }
+        if !o.any_order {
+            match stream {
+                Stream::Stdout => self.stdout_seen = from,
+                Stream::Stderr => self.stderr_seen = from,
+            }
+        }
+        let lines = if want == 1 {
+            "a line".to_owned()
+        } else {
+            format!("{want} lines")
+        };
+        if found.len() == want as usize {
+            let observed = found
+                .iter()
+                .map(|l| visible(l.text.as_bytes()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            return self.rec.step(
+                n,
+                name,
+                true,
+                FailureClass::MissingOutput,
+                format!("{lines} matching {m}"),
+                observed,
+            );
+        }
+        let last = self
+            .target
+            .output
+            .lines()
+            .into_iter()
+            .rfind(|l| l.stream == stream)
+            .map_or("nothing".into(), |l| {
+                format!("last line {}", visible(l.text.as_bytes()))
+            });
+        let observed = if want == 1 {
+            last
+        } else {
+            format!("{} of {want}; {last}", found.len())
+        };
+        self.rec.step(
+            n,
+            name,
+            false,
+            FailureClass::MissingOutput,
+            format!(
+                "{lines} matching {m} within {}",
+                crate::judge::library::ms(within)
+            ),
+            observed,
+        );
     }
 }
