@@ -4,41 +4,59 @@
 //!
 //! Protocol: echo-ack (docs/protocols.md): the bytes back (echo), or `--reply TEXT` for
 //! each message, as course servers do. Claims: `server.thread`, `server.per-client`.
+//!
+//! `Bug::NeverEnds` is the mutant `mutant-thread-never-ends`.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Read;
+use std::net::TcpStream;
+use std::time::Duration;
 
-use crate::programs::args;
+use super::common::{self, Reply};
 
-pub fn main(argv: &[String]) -> i32 {
-    let port = args::port(argv);
-    let reply = args::value(argv, "--reply").map(|r| r.as_bytes().to_vec());
-    let listener = match TcpListener::bind(("0.0.0.0", port)) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("echo-thread-server: cannot listen on port {port}: {e}");
-            return 1;
-        }
-    };
-    println!("listening on port {port}");
-    for stream in listener.incoming().flatten() {
-        let reply = reply.clone();
-        std::thread::spawn(move || serve(stream, reply.as_deref()));
-    }
-    0
+/// The one place the mutant differs from the reference.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Bug {
+    None,
+    /// After the client leaves, its thread keeps waiting for more instead of returning.
+    NeverEnds,
 }
 
-/// Answers one client until it closes (or resets) its side.
-fn serve(mut stream: TcpStream, reply: Option<&[u8]>) {
-    let mut buf = [0u8; 4096];
+pub fn main(argv: &[String]) -> i32 {
+    run(argv, Bug::None)
+}
+
+pub fn never_ends(argv: &[String]) -> i32 {
+    run(argv, Bug::NeverEnds)
+}
+
+fn run(argv: &[String], bug: Bug) -> i32 {
+    let reply = Reply::from_args(argv);
+    let Some(listener) = common::listen("echo-thread-server", argv) else {
+        return 1;
+    };
     loop {
-        let n = match stream.read(&mut buf) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => n,
-        };
-        let answer = reply.unwrap_or(&buf[..n]);
-        if stream.write_all(answer).is_err() {
-            return;
+        match listener.accept() {
+            Ok((stream, _)) => {
+                let reply = reply.clone();
+                std::thread::spawn(move || serve(stream, &reply, bug));
+            }
+            Err(e) => common::accept_failed("echo-thread-server", &e),
+        }
+    }
+}
+
+/// Answers one client until it closes (or resets) its side; the thread ends on return and
+/// the socket is closed with it.
+fn serve(mut stream: TcpStream, reply: &Reply, bug: Bug) {
+    common::serve_blocking(&mut stream, reply);
+    if bug == Bug::NeverEnds {
+        // BUG: `if not data: time.sleep(0.1); continue`: the client has left, but the thread
+        // goes on polling its socket (every read gives EOF at once) and never ends. Threads
+        // and sockets (CLOSE_WAIT) pile up, one per client that ever came.
+        let mut buf = [0u8; 1];
+        loop {
+            std::thread::sleep(Duration::from_millis(100));
+            let _ = stream.read(&mut buf);
         }
     }
 }

@@ -1,0 +1,37 @@
+"""The course's thread server (基于threading的多线程网络并发): a thread per client.
+
+    python3 examples/servers/thread_server.py [PORT [REPLY]]
+"""
+import sys
+from socket import socket, SOL_SOCKET, SO_REUSEADDR
+from threading import Thread
+
+PORT = int(sys.argv[1]) if len(sys.argv) > 1 else 8888
+REPLY = sys.argv[2].encode() if len(sys.argv) > 2 else None
+ADDR = ('0.0.0.0', PORT)
+
+
+def handle(c):
+    while True:
+        try:
+            data = c.recv(1024)
+            if not data:
+                break
+            c.send(REPLY or data)
+        except OSError:          # the client reset the connection
+            break
+    c.close()                    # and the thread ends here
+
+
+s = socket()
+s.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)
+s.bind(ADDR)
+s.listen(5)
+print("listening on port", PORT, flush=True)
+
+while True:
+    c, addr = s.accept()
+    print("connect from", addr, flush=True)
+    t = Thread(target=handle, args=(c,))
+    t.daemon = True              # the course's setDaemon(True)
+    t.start()
