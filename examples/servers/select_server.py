@@ -38,9 +38,12 @@ while True:
             data = b''
         if not data:
             rlist.remove(r)
-            if r in wlist:
+            if r in wlist:           # owed an answer: give it before closing
                 wlist.remove(r)
-                del answers[r]
+                try:
+                    r.sendall(answers.pop(r))
+                except OSError:
+                    pass
             r.close()
             continue
         answers[r] = answers.get(r, b'') + (REPLY or data)

@@ -444,7 +444,7 @@ fn reference_program(r: &RefArgs) -> i32 {
     let mut programs = conform_impls::programs::all();
     if r.list || r.args.is_empty() {
         for p in programs {
-            outln!("{:<24} {}", p.name, p.about);
+            outln!("{:<33} {}", p.name, p.about);
         }
         return if r.list { 0 } else { 2 };
     }

@@ -171,53 +171,139 @@ static PROGRAMS: &[ProgramSubject] = &[
         &[],
     ),
     twin("py:fork", "{ref:fork}", "python3 examples/process/fork.py"),
-    twin("py:get-pid", "{ref:get-pid}", "python3 examples/process/get_pid.py"),
+    twin(
+        "py:get-pid",
+        "{ref:get-pid}",
+        "python3 examples/process/get_pid.py",
+    ),
     twin("py:wait", "{ref:wait}", "python3 examples/process/wait.py"),
-    twin("py:zombie", "{ref:zombie}", "python3 examples/process/zombie.py"),
-    twin("py:child", "{ref:child}", "python3 examples/process/child.py"),
-    twin("py:sigchld-ignore", "{ref:sigchld-ignore}", "python3 examples/process/sigchld_ignore.py"),
-    twin("py:orphan", "{ref:orphan}", "python3 examples/process/orphan.py"),
-    twin("py:process", "{ref:process}", "python3 examples/process/process.py"),
-    twin("py:daemon", "{ref:daemon}", "python3 examples/process/daemon.py"),
-    twin("py:process-subclass", "{ref:process-subclass}", "python3 examples/process/process_subclass.py"),
-    twin("py:pool", "{ref:pool} --workers 2", "python3 examples/process/pool.py --workers 2"),
-    twin("py:queue", "{ref:queue}", "python3 examples/process/queue_0.py"),
+    twin(
+        "py:zombie",
+        "{ref:zombie}",
+        "python3 examples/process/zombie.py",
+    ),
+    twin(
+        "py:child",
+        "{ref:child}",
+        "python3 examples/process/child.py",
+    ),
+    twin(
+        "py:sigchld-ignore",
+        "{ref:sigchld-ignore}",
+        "python3 examples/process/sigchld_ignore.py",
+    ),
+    twin(
+        "py:orphan",
+        "{ref:orphan}",
+        "python3 examples/process/orphan.py",
+    ),
+    twin(
+        "py:process",
+        "{ref:process}",
+        "python3 examples/process/process.py",
+    ),
+    twin(
+        "py:daemon",
+        "{ref:daemon}",
+        "python3 examples/process/daemon.py",
+    ),
+    twin(
+        "py:process-subclass",
+        "{ref:process-subclass}",
+        "python3 examples/process/process_subclass.py",
+    ),
+    twin(
+        "py:pool",
+        "{ref:pool} --workers 2",
+        "python3 examples/process/pool.py --workers 2",
+    ),
+    twin(
+        "py:queue",
+        "{ref:queue}",
+        "python3 examples/process/queue_0.py",
+    ),
     twin("py:pipe", "{ref:pipe}", "python3 examples/process/pipe.py"),
     twin("py:shm", "{ref:shm}", "python3 examples/process/shm.py"),
-    twin("py:signal", "{ref:signal}", "python3 examples/process/signal_0.py"),
-    twin("py:semaphore", "{ref:semaphore}", "python3 examples/process/semaphore.py"),
-    twin("py:exit-text", "{ref:exit} --text bye", "python3 examples/process/exit.py --text bye"),
-    twin("py:thread-daemon", "{ref:thread-daemon}", "python3 examples/process/thread_daemon.py"),
-    mutant("mutant:wait-forgets", "{ref:mutant-wait-forgets}", "a parent that never waits for its child", &[
-        catch("process.wait-reaps", "zombie"),
-    ]),
-    mutant("mutant:py-wait-forgets", "python3 examples/mutants/process/wait_forgets.py", "a parent that never waits for its child", &[
-        catch("process.wait-reaps", "zombie"),
-    ]),
-    mutant("mutant:wait-status-lost", "{ref:mutant-wait-status-lost}", "a parent that reads the child's status wrongly (status & 0x7f)", &[
-        catch("process.wait-reaps", "missing-output"),
-    ]),
-    mutant("mutant:child-forgets-wait", "{ref:mutant-child-forgets-wait}", "a double fork whose parent never waits for the middle child", &[
-        catch("process.double-fork", "zombie"),
-    ]),
-    mutant("mutant:pool-fork-per-task", "{ref:mutant-pool-fork-per-task} --workers 2", "a pool that forks a process per task", &[
-        catch("process.pool-reuses-workers", "wrong-result"),
-    ]),
-    mutant("mutant:py-pool-fork-per-task", "python3 examples/mutants/process/pool_fork_per_task.py --workers 2", "a pool that forks a process per task", &[
-        catch("process.pool-reuses-workers", "wrong-result"),
-    ]),
-    mutant("mutant:daemon-survives", "{ref:mutant-daemon-survives}", "a daemon child that outlives its parent", &[
-        catch("process.daemon-dies-with-parent", "wrong-tree"),
-    ]),
-    mutant("mutant:fork-shares-memory", "{ref:mutant-fork-shares-memory}", "a child that is really a thread: its write shows in the parent", &[
-        catch("process.fork-copies-memory", "missing-output"),
-    ]),
-    mutant("mutant:py-exit-text-status-0", "python3 examples/mutants/process/exit_text_status_0.py --text bye", "exit(\"text\") written as print(text) and a normal exit", &[
-        catch("process.exit-text", "wrong-status"),
-    ]),
-    mutant("mutant:py-thread-daemon-all", "python3 examples/mutants/process/thread_daemon_all.py", "every thread made a daemon: the program ends before its worker is done", &[
-        catch("threads.daemon-thread", "missing-output"),
-    ]),
+    twin(
+        "py:signal",
+        "{ref:signal}",
+        "python3 examples/process/signal_0.py",
+    ),
+    twin(
+        "py:semaphore",
+        "{ref:semaphore}",
+        "python3 examples/process/semaphore.py",
+    ),
+    twin(
+        "py:exit-text",
+        "{ref:exit} --text bye",
+        "python3 examples/process/exit.py --text bye",
+    ),
+    twin(
+        "py:thread-daemon",
+        "{ref:thread-daemon}",
+        "python3 examples/process/thread_daemon.py",
+    ),
+    mutant(
+        "mutant:wait-forgets",
+        "{ref:mutant-wait-forgets}",
+        "a parent that never waits for its child",
+        &[catch("process.wait-reaps", "zombie")],
+    ),
+    mutant(
+        "mutant:py-wait-forgets",
+        "python3 examples/mutants/process/wait_forgets.py",
+        "a parent that never waits for its child",
+        &[catch("process.wait-reaps", "zombie")],
+    ),
+    mutant(
+        "mutant:wait-status-lost",
+        "{ref:mutant-wait-status-lost}",
+        "a parent that reads the child's status wrongly (status & 0x7f)",
+        &[catch("process.wait-reaps", "missing-output")],
+    ),
+    mutant(
+        "mutant:child-forgets-wait",
+        "{ref:mutant-child-forgets-wait}",
+        "a double fork whose parent never waits for the middle child",
+        &[catch("process.double-fork", "zombie")],
+    ),
+    mutant(
+        "mutant:pool-fork-per-task",
+        "{ref:mutant-pool-fork-per-task} --workers 2",
+        "a pool that forks a process per task",
+        &[catch("process.pool-reuses-workers", "wrong-result")],
+    ),
+    mutant(
+        "mutant:py-pool-fork-per-task",
+        "python3 examples/mutants/process/pool_fork_per_task.py --workers 2",
+        "a pool that forks a process per task",
+        &[catch("process.pool-reuses-workers", "wrong-result")],
+    ),
+    mutant(
+        "mutant:daemon-survives",
+        "{ref:mutant-daemon-survives}",
+        "a daemon child that outlives its parent",
+        &[catch("process.daemon-dies-with-parent", "wrong-tree")],
+    ),
+    mutant(
+        "mutant:fork-shares-memory",
+        "{ref:mutant-fork-shares-memory}",
+        "a child that is really a thread: its write shows in the parent",
+        &[catch("process.fork-copies-memory", "missing-output")],
+    ),
+    mutant(
+        "mutant:py-exit-text-status-0",
+        "python3 examples/mutants/process/exit_text_status_0.py --text bye",
+        "exit(\"text\") written as print(text) and a normal exit",
+        &[catch("process.exit-text", "wrong-status")],
+    ),
+    mutant(
+        "mutant:py-thread-daemon-all",
+        "python3 examples/mutants/process/thread_daemon_all.py",
+        "every thread made a daemon: the program ends before its worker is done",
+        &[catch("threads.daemon-thread", "missing-output")],
+    ),
     mutant(
         "mutant:select-wlist",
         "{ref:mutant-select-wlist}",

@@ -67,7 +67,12 @@ impl<'a> Driver<'a> {
 
     /// Fills variables, and the captures of the lines matched so far.
     fn text(&self, t: &model::Text) -> String {
-        let lookup = |name: &str| self.captures.get(name).cloned().or_else(|| (self.runtime)(name));
+        let lookup = |name: &str| {
+            self.captures
+                .get(name)
+                .cloned()
+                .or_else(|| (self.runtime)(name))
+        };
         vars::fill(&t.0, &lookup)
             .replace("{{", "{")
             .replace("}}", "}")
