@@ -33,4 +33,8 @@ while True:
                 rlist.remove(r)
                 r.close()
                 continue
-            r.send(data)
+            try:
+                r.send(data)
+            except OSError:          # the client went away (reset) meanwhile
+                rlist.remove(r)
+                r.close()

@@ -321,6 +321,20 @@ fn run_cmd(args: RunArgs) -> i32 {
         }
     });
     let report = RunReport::new(results, started, std::env::args().collect(), vars);
+    if human_out && args.target.is_some() && args.model.is_none() {
+        let for_models = scenarios
+            .iter()
+            .filter(|l| !plan::applies_to_any_server(&l.scenario.subject.models))
+            .count();
+        if for_models > 0 {
+            let names: Vec<&str> = Model::ALL.iter().map(|m| m.name()).collect();
+            outln!(
+                "note: {for_models} scenarios hold only for some server models and were not run: \
+                 say which model the target is with --model ({})",
+                names.join(", ")
+            );
+        }
+    }
     match args.format {
         Format::Human => out!("{}", human::summary(&report, style)),
         Format::Json => outln!("{}", report::json::render(&report)),

@@ -218,7 +218,7 @@ fn plan_program(
     let models = &s.subject.models;
     match subjects {
         Subjects::Target(cmd, model) => {
-            if models.is_empty() || model.is_some_and(|m| models.contains(&m)) {
+            if applies_to_any_server(models) || model.is_some_and(|m| models.contains(&m)) {
                 add("target", Some(cmd.clone()), Expectation::Pass);
             }
         }
@@ -256,6 +256,11 @@ fn plan_program(
         }
     }
     Ok(())
+}
+
+/// A scenario that names no model, or every model, holds for a target whatever its model.
+pub fn applies_to_any_server(models: &[Model]) -> bool {
+    Model::ALL.iter().all(|m| models.contains(m)) || models.is_empty()
 }
 
 /// Every level of a scenario, with its variables and `vars` filled in, is a level.

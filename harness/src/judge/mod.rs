@@ -94,6 +94,18 @@ impl Verdict {
     }
 
     /// The harness could not judge: the subject hung, panicked, crashed or could not start.
+    /// Not run, and why.
+    pub fn skipped(summary: String) -> Verdict {
+        Verdict {
+            outcome: Outcome::Skipped,
+            class: None,
+            summary,
+            checks: Vec::new(),
+            evidence: Evidence::default(),
+            stderr_tail: String::new(),
+        }
+    }
+
     pub fn error(class: FailureClass, summary: String, evidence: Evidence) -> Verdict {
         Verdict {
             outcome: Outcome::Error,

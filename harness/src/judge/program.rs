@@ -110,6 +110,8 @@ impl Judge<'_> {
             self.blocks_in(family)
         } else if let Some(edge) = a.edge_triggered {
             self.edge_triggered(edge)
+        } else if a.mechanism.is_some() {
+            self.mechanism()
         } else if let Some(p) = &a.parent_of {
             self.parent_of(p)
         } else if let Some(d) = &a.distinct {
@@ -311,6 +313,49 @@ impl Judge<'_> {
         } else {
             fail(c, FailureClass::WrongMechanism)
         }
+    }
+
+    /// What the program looks like from /proc: the family it waits in most, and how many
+    /// processes and threads it had.
+    fn mechanism(&self) -> Check {
+        let mut c = check(
+            "mechanism".into(),
+            "(informational) the model it looks like".into(),
+        );
+        let mut waits: BTreeMap<Syscall, usize> = BTreeMap::new();
+        let (mut procs, mut threads, mut total) = (0, 0, 0);
+        for s in self.judged().filter(|s| s.live() > 0) {
+            total += 1;
+            procs = procs.max(s.live());
+            threads = threads.max(s.max_threads());
+            let families: std::collections::BTreeSet<Syscall> = s
+                .procs
+                .iter()
+                .filter(|p| p.state != 'Z')
+                .flat_map(|p| &p.tasks)
+                .filter_map(|t| t.syscall.parse().ok().and_then(Syscall::of))
+                .collect();
+            for f in families {
+                *waits.entry(f).or_default() += 1;
+            }
+        }
+        let top = waits.iter().max_by_key(|(_, n)| **n);
+        let model = match top.map(|(f, _)| *f) {
+            _ if procs > 1 => "fork (a process per client)",
+            _ if threads > 1 => "thread (a thread per client)",
+            Some(Syscall::Select) => "select",
+            Some(Syscall::Poll) => "poll",
+            Some(Syscall::Epoll) => "epoll",
+            Some(Syscall::Accept | Syscall::Read) => "loop (one client at a time)",
+            None => "unknown",
+        };
+        let waits = top.map_or("no known system call".into(), |(f, n)| {
+            format!("waits in {f} in {n} of {total} samples")
+        });
+        c.observed = format!(
+            "looks like {model}: {waits}; at most {procs} processes, {threads} threads in one"
+        );
+        c
     }
 
     /// Whether the tree's epoll watches were edge-triggered (EPOLLET), as asked.

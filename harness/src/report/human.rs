@@ -103,6 +103,12 @@ pub fn summary(report: &RunReport, style: Style) -> String {
             }
         }
     }
+    // What a target looked like from /proc, for a student who did not say (or knows).
+    for t in report.trials.iter().filter(|t| t.subject == "target") {
+        for c in t.verdict.checks.iter().filter(|c| c.name == "mechanism") {
+            let _ = writeln!(out, "{} {}", style.dim("seen:"), c.observed);
+        }
+    }
     // What the run could not do as asked (no namespace, no cgroup), said once.
     let mut notes: Vec<&str> = report
         .trials

@@ -143,6 +143,15 @@ fn judge_trial(trial: &Trial, ctx: &Context) -> Verdict {
         Ok(v) => v,
         Err(e) => return Verdict::error(FailureClass::HarnessError, e, Evidence::default()),
     };
+    for (name, want) in &s.only_if {
+        let fill = |t: &str| vars::fill(t, &|n| vars.get(n).cloned());
+        let (have, want) = (fill(&format!("{{{name}}}")), fill(&want.0));
+        if have != want {
+            return Verdict::skipped(format!(
+                "skipped: it runs only when `{name}` is {want:?}, and it is {have:?}"
+            ));
+        }
+    }
     if s.subject.is_program() {
         return judge_program(trial, ctx, &vars);
     }

@@ -73,7 +73,10 @@ const fn mutant(
 
 /// What a concurrent model promises and the loop server does not: a second client served
 /// while the first stays connected.
-const NOT_CONCURRENT: &[Catch] = &[catch("servers.two-clients-at-once", "no-reply")];
+const NOT_CONCURRENT: &[Catch] = &[
+    catch("servers.two-clients-at-once", "no-reply"),
+    catch("servers.slow-client", "no-reply"),
+];
 
 static PROGRAMS: &[ProgramSubject] = &[
     server(
@@ -96,8 +99,9 @@ static PROGRAMS: &[ProgramSubject] = &[
         "{ref:echo-thread-server}",
         "a thread per client",
         &[
-            // A thread per client is not one thread serving everyone.
+            // A thread per client is not one thread serving everyone, nor one at a time.
             catch("servers.multiplexing-one-thread", "wrong-tree"),
+            catch("servers.loop-one-at-a-time", "replied-too-soon"),
         ],
     ),
     server(
@@ -105,7 +109,7 @@ static PROGRAMS: &[ProgramSubject] = &[
         "select",
         "{ref:echo-select-server}",
         "IO multiplexing with select",
-        &[],
+        &[catch("servers.loop-one-at-a-time", "replied-too-soon")],
     ),
     server(
         "ref:poll",
@@ -351,6 +355,18 @@ static PROGRAMS: &[ProgramSubject] = &[
         "{ref:echo-thread-server}",
         "a thread-per-client server presented as a select server",
         &[catch("servers.waits-in-select", "wrong-mechanism")],
+    ),
+    mutant(
+        "mutant:select-as-poll",
+        "{ref:echo-select-server}",
+        "a select server presented as a poll server",
+        &[catch("servers.waits-in-poll", "wrong-mechanism")],
+    ),
+    mutant(
+        "mutant:poll-as-epoll",
+        "{ref:echo-poll-server}",
+        "a poll server presented as an epoll server",
+        &[catch("servers.waits-in-epoll", "wrong-mechanism")],
     ),
     mutant(
         "mutant:py-echo-no-reply",

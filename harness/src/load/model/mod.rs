@@ -51,6 +51,11 @@ pub struct Scenario {
     /// Default: 30s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<Dur>,
+    /// Run only when these variables have these values (after `--var`): e.g.
+    /// `only_if: { reply: "{message}" }` for a scenario about echo servers, skipped for a
+    /// server that answers a fixed text.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub only_if: BTreeMap<String, Text>,
     /// The reference itself must fail with this class: the scenario demonstrates a hazard
     /// (a race) that the checkers find. Only under `loom` and `shuttle`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -225,6 +230,10 @@ pub struct Assertion {
     /// Program: its epoll watches are edge-triggered (EPOLLET), or not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edge_triggered: Option<bool>,
+    /// Program: say which server model the program looks like from /proc (the system call
+    /// it waits in, its processes and threads). Informational: it always holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mechanism: Option<bool>,
     /// Program: a process whose pid it printed was, at some sample, the child of another:
     /// `{ child: "{child}", parent: "{parent}" }` with captures of its output.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -355,6 +364,7 @@ impl Assertion {
             ("zombies", self.zombies.is_some()),
             ("blocks_in", self.blocks_in.is_some()),
             ("edge_triggered", self.edge_triggered.is_some()),
+            ("mechanism", self.mechanism.is_some()),
             ("parent_of", self.parent_of.is_some()),
             ("distinct", self.distinct.is_some()),
         ]
@@ -373,6 +383,7 @@ impl Assertion {
         "zombies",
         "blocks_in",
         "edge_triggered",
+        "mechanism",
         "parent_of",
         "distinct",
     ];
