@@ -51,6 +51,11 @@ impl Context {
     /// A context for running `exe`'s workers from the current directory, with namespaces
     /// unless `CONFORM_NO_NAMESPACES` is set.
     pub fn new(exe: PathBuf, vars: BTreeMap<String, String>) -> Context {
+        // The clients of a many-connection scenario are sockets of this process.
+        use nix::sys::resource::{getrlimit, setrlimit, Resource};
+        if let Ok((_, hard)) = getrlimit(Resource::RLIMIT_NOFILE) {
+            let _ = setrlimit(Resource::RLIMIT_NOFILE, hard, hard);
+        }
         Context {
             exe,
             vars,

@@ -388,6 +388,9 @@ pub struct ConnectFull {
     /// Default: the port the program was found listening on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<Text>,
+    /// Open this many clients at once, named CLIENT0, CLIENT1, ... (many connections).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
 }
 
 impl Connect {

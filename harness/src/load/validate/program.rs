@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::{check_level, first_two_written, Checker};
-use crate::load::model::Scenario;
+use crate::load::model::{Connect, Scenario};
 use crate::load::suggest;
 
 pub(super) fn check_program(c: &mut Checker, s: &Scenario) {
@@ -144,7 +144,15 @@ pub(super) fn check_program(c: &mut Checker, s: &Scenario) {
             names.insert(a.name.clone());
         }
         if let Some(conn) = &step.connect {
-            names.insert(conn.client().to_owned());
+            match conn {
+                Connect::Full(f) if f.count.is_some() => {
+                    let count = f.count.unwrap_or_default();
+                    names.extend((0..count).map(|i| format!("{}{i}", f.client)));
+                }
+                _ => {
+                    names.insert(conn.client().to_owned());
+                }
+            }
         }
         // A client closed for good cannot be used again (a half-closed one can still read).
         let closed = [

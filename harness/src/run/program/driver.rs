@@ -348,94 +348,107 @@ impl<'a> Driver<'a> {
     }
 
     fn connect(&mut self, n: usize, c: &model::Connect) {
-        let (name, proto, port) = match c {
-            model::Connect::Name(name) => (name.clone(), Proto::Tcp, None),
+        let (name, proto, port, count) = match c {
+            model::Connect::Name(name) => (name.clone(), Proto::Tcp, None, None),
             model::Connect::Full(f) => (
                 f.client.clone(),
                 f.proto,
                 f.port.as_ref().map(|p| self.text(p)),
+                f.count,
             ),
         };
         let udp = proto == Proto::Udp;
-        let port = match port.map(|p| p.parse::<u16>()) {
-            Some(Ok(p)) => p,
-            Some(Err(_)) => {
-                return self.rec.step(
-                    n,
-                    &format!("connect {name}"),
-                    false,
-                    FailureClass::HarnessError,
-                    "a port number".into(),
-                    "not a number".into(),
-                )
-            }
-            None => {
-                // Found at readiness, or now (a program ready at start may listen by now).
-                let now = || {
-                    tree::listening(&self.tree_pids())
-                        .into_iter()
-                        .find(|l| l.udp == udp)
-                };
-                match self.port.filter(|l| l.udp == udp).or_else(now) {
-                    Some(l) => l.port,
-                    None => {
-                        let what = if udp {
-                            "bound to a UDP port"
-                        } else {
-                            "listening on a TCP port"
-                        };
-                        let class = if self.target.exit().is_some() {
-                            FailureClass::Crashed
-                        } else {
-                            FailureClass::NeverReady
-                        };
-                        return self.rec.step(
-                            n,
-                            &format!("connect {name}"),
-                            false,
-                            class,
-                            format!("the program {what} (or give `port:`)"),
-                            "none found".into(),
-                        );
-                    }
-                }
-            }
+        let Some(port) = self.port_for(n, &name, udp, port) else {
+            return;
         };
-        let result = self
-            .target
-            .socket(if udp {
-                SocketKind::Udp
-            } else {
-                SocketKind::Tcp
-            })
-            .map_err(std::io::Error::other)
-            .and_then(|sock| {
-                if udp {
-                    Conn::connect_udp(sock, port)
+        // `count: N` opens N clients, NAME0 .. NAME{N-1}.
+        let names: Vec<String> = match count {
+            None => vec![name.clone()],
+            Some(k) => (0..k).map(|i| format!("{name}{i}")).collect(),
+        };
+        for (opened, client) in names.iter().enumerate() {
+            let result = self
+                .target
+                .socket(if udp {
+                    SocketKind::Udp
                 } else {
-                    Conn::connect_tcp(sock, port, drive::DEFAULT_WITHIN)
+                    SocketKind::Tcp
+                })
+                .map_err(std::io::Error::other)
+                .and_then(|sock| {
+                    if udp {
+                        Conn::connect_udp(sock, port)
+                    } else {
+                        Conn::connect_tcp(sock, port, drive::DEFAULT_WITHIN)
+                    }
+                });
+            match result {
+                Ok(conn) => {
+                    self.clients.insert(client.clone(), conn);
                 }
-            });
-        match result {
-            Ok(conn) => {
-                self.clients.insert(name, conn);
-            }
-            Err(e) => {
-                let class = if self.target.exit().is_some() {
-                    FailureClass::Crashed
-                } else {
-                    FailureClass::Refused
-                };
-                self.rec.step(
-                    n,
-                    &format!("connect {name}"),
-                    false,
-                    class,
-                    format!("to accept a connection on port {port}"),
-                    e.to_string(),
-                );
+                Err(e) => {
+                    let class = if self.target.exit().is_some() {
+                        FailureClass::Crashed
+                    } else {
+                        FailureClass::Refused
+                    };
+                    let observed = if names.len() > 1 {
+                        format!("{opened} connected, then {client}: {e}")
+                    } else {
+                        e.to_string()
+                    };
+                    return self.rec.step(
+                        n,
+                        &format!("connect {name}"),
+                        false,
+                        class,
+                        format!("to accept {} on port {port}", plural(names.len())),
+                        observed,
+                    );
+                }
             }
         }
+    }
+
+    /// The port to connect to: the one given, or the one the program listens on.
+    fn port_for(&mut self, n: usize, name: &str, udp: bool, given: Option<String>) -> Option<u16> {
+        let fail = |rec: &mut Recorder, class, expected: &str, observed: &str| {
+            rec.step(
+                n,
+                &format!("connect {name}"),
+                false,
+                class,
+                expected.into(),
+                observed.into(),
+            );
+            None
+        };
+        if let Some(p) = given {
+            return match p.parse::<u16>() {
+                Ok(p) => Some(p),
+                Err(_) => fail(self.rec, FailureClass::HarnessError, "a port number", "not a number"),
+            };
+        }
+        // Found at readiness, or now (a program ready at start may listen by now).
+        let now = || {
+            tree::listening(&self.tree_pids())
+                .into_iter()
+                .find(|l| l.udp == udp)
+        };
+        if let Some(l) = self.port.filter(|l| l.udp == udp).or_else(now) {
+            return Some(l.port);
+        }
+        let what = if udp {
+            "the program bound to a UDP port (or give `port:`)"
+        } else {
+            "the program listening on a TCP port (or give `port:`)"
+        };
+        let class = if self.target.exit().is_some() {
+            FailureClass::Crashed
+        } else {
+            FailureClass::NeverReady
+        };
+        fail(self.rec, class, what, "none found")
     }
 
     fn close(&mut self, name: &str, how: model::CloseHow) {
@@ -639,5 +652,14 @@ impl<'a> Driver<'a> {
             ),
             observed,
         );
+    }
+}
+
+/// "a connection", "1030 connections".
+fn plural(n: usize) -> String {
+    if n == 1 {
+        "a connection".into()
+    } else {
+        format!("{n} connections")
     }
 }
