@@ -104,6 +104,22 @@ impl Conn {
         }
     }
 
+    /// Sends `data` held back (MSG_MORE) so that a `close(Half)` right after sends it in one
+    /// segment with the FIN: the message and the end of file arrive together, as when a
+    /// client sends and closes at once. Datagrams are sent as they are.
+    pub fn send_with_fin_next(&mut self, data: &[u8]) -> std::io::Result<()> {
+        let Conn::Tcp(s, _) = self else {
+            return self.send(data);
+        };
+        let sock = socket2::SockRef::from(&*s);
+        let mut rest = data;
+        while !rest.is_empty() {
+            let n = sock.send_with_flags(rest, libc::MSG_MORE)?;
+            rest = &rest[n..];
+        }
+        Ok(())
+    }
+
     /// Reads until `until`. A quiet period ends a read only after its first byte, which must
     /// come within `within`; a terminator or the peer's close must come within `within`.
     /// Bytes past a terminator are kept for the next read.

@@ -53,8 +53,10 @@ impl Expectation {
     pub fn met_by(self, verdict: &Verdict) -> bool {
         match self {
             Expectation::Pass => verdict.outcome.is_ok(),
+            // A SHOULD scenario flags what it catches as non-strict.
             Expectation::Caught(class) => {
-                verdict.outcome == Outcome::Fail && verdict.classes().contains(&class)
+                matches!(verdict.outcome, Outcome::Fail | Outcome::NonStrict)
+                    && verdict.classes().contains(&class)
             }
         }
     }

@@ -42,6 +42,7 @@ fn main() {
         Ok(loaded) => {
             let loaded: Vec<Arc<Loaded>> = loaded.into_iter().map(Arc::new).collect();
             trials.push(registry_is_consistent(&loaded));
+            trials.push(every_scenario_catches_a_mutant(&loaded));
             trials.extend(scenario_trials(&loaded));
         }
         Err(errors) => {
@@ -150,6 +151,51 @@ fn registry_is_consistent(loaded: &[Arc<Loaded>]) -> Trial {
             }
         },
     )
+}
+
+/// A test that cannot fail is a defect: every scenario is shown to catch something (a
+/// mutant, or a reference of a model it does not hold for), unless it is informational or
+/// demonstrates a hazard on the reference itself. And every program subject's catches name
+/// real scenarios and classes.
+fn every_scenario_catches_a_mutant(loaded: &[Arc<Loaded>]) -> Trial {
+    let scenarios: Vec<(String, bool)> = loaded
+        .iter()
+        .map(|l| {
+            let s = &l.scenario;
+            let exempt = s.demonstrates.is_some()
+                || s.level
+                    .as_ref()
+                    .is_some_and(|l| l.0.eq_ignore_ascii_case("INFO"));
+            (s.id.clone(), exempt)
+        })
+        .collect();
+    Trial::test("registry/every-scenario-catches-a-mutant", move || {
+        let library = registry::subjects().iter().flat_map(|s| s.caught_by);
+        let programs = registry::program_subjects()
+            .iter()
+            .flat_map(|p| p.caught_by);
+        let catches: Vec<_> = library.chain(programs).collect();
+        let mut problems: Vec<String> = scenarios
+            .iter()
+            .filter(|(id, exempt)| !exempt && !catches.iter().any(|c| &c.scenario == id))
+            .map(|(id, _)| format!("{id} is shown to catch nothing"))
+            .collect();
+        for p in registry::program_subjects() {
+            for c in p.caught_by {
+                if !scenarios.iter().any(|(id, _)| id == c.scenario) {
+                    problems.push(format!("{} names unknown scenario {}", p.name, c.scenario));
+                }
+                if FailureClass::from_str(c.class).is_err() {
+                    problems.push(format!("{} names unknown class {}", p.name, c.class));
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("\n").into())
+        }
+    })
 }
 
 /// Each malformed file gives a located error: its first line says `# expect: L:C: TEXT`.

@@ -9,7 +9,8 @@ use super::class::{FailureClass, Level};
 use super::Check;
 use crate::evidence::{EventKind, Evidence};
 use crate::load::model::{
-    Assertion, Bounds, CpuAssert, Distinct, ParentOf, Scenario, Syscall, Text, ZombieAssert,
+    Assertion, Bounds, CpuAssert, Distinct, NumberAssert, ParentOf, Scenario, Syscall, Text,
+    ZombieAssert,
 };
 use crate::observe::{ticks_per_second, Sample};
 
@@ -116,6 +117,8 @@ impl Judge<'_> {
             self.parent_of(p)
         } else if let Some(d) = &a.distinct {
             self.distinct(d)
+        } else if let Some(n) = &a.number {
+            self.number(n)
         } else {
             return None;
         };
@@ -435,6 +438,27 @@ impl Judge<'_> {
         } else {
             format!("its parent was {parents:?}")
         };
+        if c.passed {
+            c
+        } else {
+            fail(c, FailureClass::WrongResult)
+        }
+    }
+
+    fn number(&self, n: &NumberAssert) -> Check {
+        let text = self.fill(&n.value);
+        let expected = match (n.min, n.max) {
+            (Some(lo), Some(hi)) => format!("from {lo} to {hi}"),
+            (Some(lo), None) => format!("at least {lo}"),
+            (None, Some(hi)) => format!("at most {hi}"),
+            (None, None) => "a number".into(),
+        };
+        let mut c = check(format!("the number {}", n.value.0), expected);
+        c.observed = text.clone();
+        c.passed = text
+            .trim()
+            .parse::<f64>()
+            .is_ok_and(|v| n.min.is_none_or(|lo| v >= lo) && n.max.is_none_or(|hi| v <= hi));
         if c.passed {
             c
         } else {

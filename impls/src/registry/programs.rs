@@ -158,7 +158,8 @@ static PROGRAMS: &[ProgramSubject] = &[
         "select",
         "python3 examples/servers/select_server.py {port}",
         "the course's select server in Python",
-        &[],
+        // As the course's: select() raises ValueError at the 1025th descriptor.
+        &[catch("servers.select-fd-setsize", "crashed")],
     ),
     server(
         "py:poll",
@@ -174,6 +175,36 @@ static PROGRAMS: &[ProgramSubject] = &[
         "the course's epoll server in Python",
         &[],
     ),
+    twin("py:io-blocking", "{ref:io-modes} --mode blocking", "python3 examples/io/io_modes.py --mode blocking"),
+    twin("py:io-nonblocking", "{ref:io-modes} --mode nonblocking", "python3 examples/io/io_modes.py --mode nonblocking"),
+    twin("py:io-timeout", "{ref:io-modes} --mode timeout", "python3 examples/io/io_modes.py --mode timeout"),
+    mutant("mutant:io-timeout-as-blocking", "{ref:io-modes} --mode timeout", "a socket given a timeout where it should block: accept gives up", &[
+        catch("io.blocking-accept", "missing-output"),
+    ]),
+    mutant("mutant:py-io-forgot-setblocking", "python3 examples/mutants/io/forgot_setblocking.py --mode nonblocking", "setblocking(False) forgotten: accept blocks", &[
+        catch("io.nonblocking-accept", "missing-output"),
+    ]),
+    mutant("mutant:py-io-timeout-in-ms", "python3 examples/mutants/io/timeout_in_ms.py --mode timeout", "settimeout given milliseconds: it waits a thousand times too long", &[
+        catch("io.timeout-accept", "missing-output"),
+    ]),
+    mutant("mutant:py-get-pid-saved", "python3 examples/mutants/process/get_pid_saved.py", "a pid saved before fork and printed by both branches", &[catch("process.get-pid", "missing-output")]),
+    mutant("mutant:py-zombie-waits-first", "python3 examples/mutants/process/zombie_waits_first.py", "a zombie demo whose parent waits at once: no zombie appears", &[catch("process.zombie-persists", "wrong-tree")]),
+    mutant("mutant:py-sigchld-default", "python3 examples/mutants/process/sigchld_default.py", "SIGCHLD set to SIG_DFL in the belief that the default ignores: zombies appear", &[catch("process.sigchld-ignore", "missing-output")]),
+    mutant("mutant:py-orphan-waits-for-init", "python3 examples/mutants/process/orphan_waits_for_init.py", "an orphan that waits to be adopted by pid 1, while a subreaper adopts it", &[catch("process.orphan-adopted", "missing-output")]),
+    mutant("mutant:py-process-no-join", "python3 examples/mutants/process/process_no_join.py", "join forgotten: the process still runs when its exit code is read", &[catch("process.attributes", "missing-output")]),
+    mutant("mutant:py-process-subclass-run", "python3 examples/mutants/process/process_subclass_run.py", "run() called instead of start(): the body runs in the parent", &[catch("process.subclass", "missing-output")]),
+    mutant("mutant:py-queue-timeout-ignored", "python3 examples/mutants/process/queue_timeout_ignored.py", "get(block=False, timeout=0.3): the timeout is ignored", &[catch("process.queue-between-processes", "missing-output")]),
+    mutant("mutant:py-pipe-end-kept", "python3 examples/mutants/process/pipe_end_kept.py", "the parent keeps the child's end of the pipe open: no end of file ever", &[catch("process.pipe", "missing-output")]),
+    mutant("mutant:py-shm-plain-variables", "python3 examples/mutants/process/shm_plain_variables.py", "plain variables instead of Value/Array: the child's writes stay in its copy", &[catch("process.shared-memory", "missing-output")]),
+    mutant("mutant:py-signal-handler-in-child", "python3 examples/mutants/process/signal_handler_in_child.py", "the handler installed in the child only: SIGUSR1 kills the parent", &[catch("process.signal", "missing-output")]),
+    mutant("mutant:py-semaphore-per-child", "python3 examples/mutants/process/semaphore_per_child.py", "a semaphore made in each child: everyone is inside at once", &[catch("process.semaphore", "missing-output")]),
+    mutant("mutant:py-thread-server-one-message", "python3 examples/mutants/servers/thread_server_one_message.py {port}", "a handler without its loop: one answer per client", &[catch("servers.echo-in-order", "no-reply")]),
+    mutant("mutant:py-loop-server-accepts-once", "python3 examples/mutants/servers/loop_server_accepts_once.py {port}", "no loop around accept: one client, then the server exits", &[catch("servers.taking-turns", "no-reply")]),
+    mutant("mutant:py-select-half-close", "python3 examples/mutants/servers/select_server_half_close.py {port}", "a select server that drops the answer owed to a client whose end of file came with its message", &[catch("servers.half-close", "no-reply")]),
+    twin("py:bits", "{ref:bits}", "python3 examples/io/bits.py"),
+    mutant("mutant:py-bits-logical", "python3 examples/mutants/io/bits_logical.py", "`and`/`or` written for `&`/`|`", &[
+        catch("io.bit-operations", "missing-output"),
+    ]),
     twin("py:fork", "{ref:fork}", "python3 examples/process/fork.py"),
     twin(
         "py:get-pid",
@@ -361,6 +392,12 @@ static PROGRAMS: &[ProgramSubject] = &[
         "{ref:echo-select-server}",
         "a select server presented as a poll server",
         &[catch("servers.waits-in-poll", "wrong-mechanism")],
+    ),
+    mutant(
+        "mutant:select-as-epoll",
+        "{ref:echo-select-server}",
+        "a select server presented as an epoll server: it cannot hold more than FD_SETSIZE",
+        &[catch("servers.epoll-ten-thousand", "no-reply")],
     ),
     mutant(
         "mutant:poll-as-epoll",

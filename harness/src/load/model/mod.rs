@@ -238,6 +238,10 @@ pub struct Assertion {
     /// `{ child: "{child}", parent: "{parent}" }` with captures of its output.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_of: Option<ParentOf>,
+    /// Program: a number it printed (a capture) lies in a window: `{ value: "{ms}", min:
+    /// 180, max: 3000 }` (a time it measured itself, a count).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<NumberAssert>,
     /// Program: how many different values a capture took over every line it matched
     /// (`{ capture: worker, count: "{size}" }`: a pool's distinct worker pids).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -255,6 +259,18 @@ pub struct ParentOf {
     pub child: Text,
     /// Its parent's pid.
     pub parent: Text,
+}
+
+/// See [`Assertion::number`].
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NumberAssert {
+    /// The number: a capture (`"{ms}"`) or a variable.
+    pub value: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
 }
 
 /// See [`Assertion::distinct`].
@@ -367,6 +383,7 @@ impl Assertion {
             ("mechanism", self.mechanism.is_some()),
             ("parent_of", self.parent_of.is_some()),
             ("distinct", self.distinct.is_some()),
+            ("number", self.number.is_some()),
         ]
         .iter()
         .filter(|(_, p)| *p)
@@ -386,5 +403,6 @@ impl Assertion {
         "mechanism",
         "parent_of",
         "distinct",
+        "number",
     ];
 }

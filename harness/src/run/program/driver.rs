@@ -301,13 +301,19 @@ impl<'a> Driver<'a> {
         let data = text.as_bytes().repeat(sd.repeat.unwrap_or(1) as usize);
         let chunk = sd.chunk.map_or(data.len().max(1), |c| c.max(1) as usize);
         let pause = sd.pause.map_or(Duration::from_millis(10), |d| d.0);
+        let pieces = data.len().div_ceil(chunk).max(1);
+        let fin_next = sd.then_close == Some(model::CloseHow::Half);
         let result = match self.clients.get_mut(&sd.client) {
             None => Err(std::io::Error::other("the client is not connected")),
             Some(conn) => data.chunks(chunk).enumerate().try_for_each(|(i, piece)| {
                 if i > 0 {
                     std::thread::sleep(pause);
                 }
-                conn.send(piece)
+                if fin_next && i + 1 == pieces {
+                    conn.send_with_fin_next(piece)
+                } else {
+                    conn.send(piece)
+                }
             }),
         };
         let shown = if data.len() > 200 {
@@ -426,7 +432,12 @@ impl<'a> Driver<'a> {
         if let Some(p) = given {
             return match p.parse::<u16>() {
                 Ok(p) => Some(p),
-                Err(_) => fail(self.rec, FailureClass::HarnessError, "a port number", "not a number"),
+                Err(_) => fail(
+                    self.rec,
+                    FailureClass::HarnessError,
+                    "a port number",
+                    "not a number",
+                ),
             };
         }
         // Found at readiness, or now (a program ready at start may listen by now).

@@ -2,10 +2,12 @@
 //! file per model, each read beside the course chapter it implements, and the mutants:
 //! each one a model file run with one marked bug (`// BUG:`), which scenarios must catch.
 
+pub mod bits;
 pub mod common;
 pub mod epoll;
 pub mod epoll_et;
 pub mod fork;
+pub mod io_modes;
 #[path = "loop.rs"]
 pub mod loop_;
 pub mod poll;
@@ -50,6 +52,16 @@ pub static PROGRAMS: &[Program] = &[
         name: "echo-epoll-et-server",
         about: "echo-ack server, edge-triggered epoll: reads and accepts until WouldBlock (claims epoll.edge, io.nonblocking)",
         main: epoll_et::main,
+    },
+    Program {
+        name: "bits",
+        about: "the course's bit operations on 14 and 19, and poll/epoll masks built with | (claims bits.ops)",
+        main: bits::main,
+    },
+    Program {
+        name: "io-modes",
+        about: "accept in --mode blocking, nonblocking (fails at once: would block) or timeout (fails after --timeout-ms) (claims io.blocking, io.nonblocking, io.timeout)",
+        main: io_modes::main,
     },
     Program {
         name: "mutant-select-wlist",
