@@ -177,7 +177,7 @@ fn every_scenario_catches_a_mutant(loaded: &[Arc<Loaded>]) -> Trial {
         let catches: Vec<_> = library.chain(programs).collect();
         let mut problems: Vec<String> = scenarios
             .iter()
-            .filter(|(id, exempt)| !exempt && !catches.iter().any(|c| &c.scenario == id))
+            .filter(|(id, exempt)| !exempt && !catches.iter().any(|c| c.scenario == id.as_str()))
             .map(|(id, _)| format!("{id} is shown to catch nothing"))
             .collect();
         for p in registry::program_subjects() {
