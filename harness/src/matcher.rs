@@ -32,6 +32,8 @@ pub enum Matcher {
     AnyOf(Vec<Matcher>),
     /// The lines of the text, in any order, are matched one to one by these matchers.
     Lines(Vec<Matcher>),
+    /// Exactly this many bytes, whatever they are (a large echo that must come back whole).
+    Size(u64),
 }
 
 impl JsonSchema for Matcher {
@@ -58,7 +60,8 @@ impl JsonSchema for Matcher {
                         "regex": { "type": "string" },
                         "hex": { "type": "string" },
                         "any_of": nested,
-                        "lines": nested
+                        "lines": nested,
+                        "size": { "type": "integer", "minimum": 0 }
                     }
                 }
             ]
@@ -106,6 +109,7 @@ impl Matcher {
                 .find(|m| m.ok)
                 .unwrap_or_default(),
             Matcher::Lines(ms) => match_lines_any_order(ms, &text),
+            Matcher::Size(n) => ok(observed.len() as u64 == *n),
         }
     }
 
@@ -118,7 +122,7 @@ impl Matcher {
             Matcher::AnyOf(ms) => Matcher::AnyOf(ms.iter().map(|m| m.fill(fill)).collect()),
             Matcher::Lines(ms) => Matcher::Lines(ms.iter().map(|m| m.fill(fill)).collect()),
             Matcher::Regex(re) => Matcher::Regex(fill_regex(re, fill)),
-            Matcher::Hex(_) => self.clone(),
+            Matcher::Hex(_) | Matcher::Size(_) => self.clone(),
         }
     }
 }
@@ -242,6 +246,7 @@ impl fmt::Display for Matcher {
             Matcher::Contains(s) => write!(f, "text containing {}", visible(s.as_bytes())),
             Matcher::Regex(r) => write!(f, "text matching /{}/", r.as_str()),
             Matcher::Hex(h) => write!(f, "bytes {h}"),
+            Matcher::Size(n) => write!(f, "{n} bytes"),
             Matcher::AnyOf(ms) => {
                 let all: Vec<String> = ms.iter().map(|m| m.to_string()).collect();
                 write!(f, "any of [{}]", all.join(", "))
@@ -272,6 +277,8 @@ struct MatcherMap {
     any_of: Option<Vec<Matcher>>,
     #[serde(default)]
     lines: Option<Vec<Matcher>>,
+    #[serde(default)]
+    size: Option<u64>,
 }
 
 fn some_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -285,7 +292,7 @@ impl<'de> Deserialize<'de> for Matcher {
         impl<'de> Visitor<'de> for V {
             type Value = Matcher;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a text, or a map with one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`")
+                f.write_str("a text, or a map with one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`, `size`")
             }
             fn visit_str<E: Error>(self, v: &str) -> Result<Matcher, E> {
                 Ok(Matcher::Exact(v.to_owned()))
@@ -323,10 +330,11 @@ impl<'de> Deserialize<'de> for Matcher {
                 }
                 found.extend(m.any_of.map(Matcher::AnyOf));
                 found.extend(m.lines.map(Matcher::Lines));
+                found.extend(m.size.map(Matcher::Size));
                 match found.len() {
                     1 => Ok(found.remove(0)),
-                    0 => Err(A::Error::custom("empty matcher: expected one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`")),
-                    _ => Err(A::Error::custom("a matcher takes exactly one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`; use `any_of` to combine")),
+                    0 => Err(A::Error::custom("empty matcher: expected one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`, `size`")),
+                    _ => Err(A::Error::custom("a matcher takes exactly one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`, `size`; use `any_of` to combine")),
                 }
             }
         }

@@ -394,6 +394,12 @@ static PROGRAMS: &[ProgramSubject] = &[
         &[catch("servers.waits-in-poll", "wrong-mechanism")],
     ),
     mutant(
+        "mutant:epoll-drops-on-wouldblock",
+        "{ref:mutant-epoll-drops-on-wouldblock}",
+        "an epoll server that drops the rest of an answer the socket would not take",
+        &[catch("servers.large-reply-unread", "wrong-reply")],
+    ),
+    mutant(
         "mutant:select-as-epoll",
         "{ref:echo-select-server}",
         "a select server presented as an epoll server: it cannot hold more than FD_SETSIZE",
