@@ -95,6 +95,16 @@ pub fn summary(report: &RunReport, style: Style) -> String {
                 let _ = writeln!(out, "      {l}");
             }
         }
+        let happened = timeline(t);
+        if !happened.is_empty() {
+            let _ = writeln!(
+                out,
+                "    what the program did, in time (processes from /proc, its output):"
+            );
+            for l in happened {
+                let _ = writeln!(out, "      {l}");
+            }
+        }
         if !t.verdict.stderr_tail.trim().is_empty() {
             let tail: Vec<&str> = t.verdict.stderr_tail.lines().rev().take(5).collect();
             let _ = writeln!(out, "    stderr (last lines):");
@@ -158,6 +168,50 @@ pub fn summary(report: &RunReport, style: Style) -> String {
 
 /// Under a checker, the failing execution's calls in the order they happened, one line each:
 /// `3 consumer  get() -> "b"`. Empty for other trials.
+/// A program trial's processes (born, adopted, zombie, reaped, gone) and output lines, in
+/// time order, for a process demo that went wrong; the first 40.
+fn timeline(t: &TrialResult) -> Vec<String> {
+    use crate::evidence::EventKind;
+    let events = &t.verdict.evidence.events;
+    if !events
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::Process { .. }))
+    {
+        return Vec::new();
+    }
+    let mut lines: Vec<(u64, String)> = events
+        .iter()
+        .filter_map(|e| {
+            let what = match &e.kind {
+                EventKind::Process { pid, what, detail } if detail.is_empty() => {
+                    format!("pid {pid} {what}")
+                }
+                EventKind::Process { pid, what, detail } => format!("pid {pid} {what}: {detail}"),
+                EventKind::Reaped { pid, exit } => format!("pid {pid} reaped: {exit}"),
+                EventKind::Output { stream, text } => {
+                    format!("{stream} {}", crate::matcher::visible(text.as_bytes()))
+                }
+                _ => return None,
+            };
+            Some((e.at_us, what))
+        })
+        .collect();
+    lines.sort_by_key(|(at, _)| *at);
+    let total = lines.len();
+    let mut shown: Vec<String> = lines
+        .into_iter()
+        .take(40)
+        .map(|(at, what)| format!("{:>8.3}s  {what}", at as f64 / 1e6))
+        .collect();
+    if total > 40 {
+        shown.push(format!(
+            "... and {} more (all of it in --format json)",
+            total - 40
+        ));
+    }
+    shown
+}
+
 fn interleaving(t: &TrialResult) -> Vec<String> {
     use crate::evidence::EventKind;
     let events = &t.verdict.evidence.events;
