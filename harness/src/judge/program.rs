@@ -412,6 +412,7 @@ impl Judge<'_> {
                 .and_then(|v| v.last())
                 .map(|v| v.to_string())
                 .or_else(|| self.vars.get(n).cloned())
+                .or_else(|| (n == "cpus").then(crate::load::vars::cpus))
         })
     }
 

@@ -5,7 +5,15 @@ use std::collections::BTreeMap;
 
 /// Names filled in at run time, not by `vars`: the round of a `repeat`, the actor's name, and
 /// (program subjects) the port, the working directory, the host, `{ref:NAME}`.
-pub const RUNTIME: &[&str] = &["i", "actor", "port", "dir", "host"];
+pub const RUNTIME: &[&str] = &["i", "actor", "port", "dir", "host", "cpus"];
+
+/// `{cpus}`: what os.cpu_count() and Pool() count, the CPUs online.
+pub fn cpus() -> String {
+    nix::unistd::sysconf(nix::unistd::SysconfVar::_NPROCESSORS_ONLN)
+        .ok()
+        .flatten()
+        .map_or_else(|| "1".into(), |n| n.to_string())
+}
 
 /// Whether `name` is filled in at run time.
 pub fn is_runtime(name: &str) -> bool {

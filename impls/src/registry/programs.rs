@@ -205,6 +205,14 @@ static PROGRAMS: &[ProgramSubject] = &[
     mutant("mutant:py-bits-logical", "python3 examples/mutants/io/bits_logical.py", "`and`/`or` written for `&`/`|`", &[
         catch("io.bit-operations", "missing-output"),
     ]),
+    twin("py:no-stdin", "{ref:no-stdin}", "python3 examples/process/no_stdin.py"),
+    mutant("mutant:py-no-stdin-os-fork", "python3 examples/mutants/process/no_stdin_os_fork.py", "a child made with a bare fork reads the parent's input", &[
+        catch("process.no-stdin", "missing-output"),
+    ]),
+    twin("py:pool-default", "{ref:pool} --tasks 16", "python3 examples/process/pool.py --tasks 16"),
+    mutant("mutant:pool-fork-per-task-default", "{ref:mutant-pool-fork-per-task} --tasks 16", "a default-sized pool that forks a process per task", &[
+        catch("process.pool-default-size", "wrong-result"),
+    ]),
     twin("py:fork", "{ref:fork}", "python3 examples/process/fork.py"),
     twin(
         "py:get-pid",

@@ -165,6 +165,7 @@ pub fn run(
             "port" => Some(port.to_string()),
             "host" => Some("127.0.0.1".into()),
             "dir" => Some(dir.clone()),
+            "cpus" => Some(vars::cpus()),
             _ => vars.get(name).cloned(),
         }
     };

@@ -16,6 +16,7 @@ mod fork;
 mod fork_fail;
 mod get_pid;
 mod mutants;
+pub mod no_stdin;
 mod orphan;
 mod pipe;
 mod pool;
@@ -123,6 +124,11 @@ pub static PROGRAMS: &[Program] = &[
         name: "fork-fail",
         about: "forks until fork fails (EAGAIN), reports it, reaps everything, exits 1 (fork.returns)",
         main: fork_fail::main,
+    },
+    Program {
+        name: "no-stdin",
+        about: "a child of Process.start() reads stdin: end of file; the parent reads the line (process.no-stdin)",
+        main: no_stdin::main,
     },
     Program {
         name: "thread-daemon",

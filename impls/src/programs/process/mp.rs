@@ -69,6 +69,11 @@ impl Process {
         let name = self.name.clone();
         let pid = os::spawn(move || {
             let _ = CURRENT.set(name);
+            // As multiprocessing's child does: its stdin is /dev/null, so a child never
+            // competes with its parent for the user's input (claim process.no-stdin).
+            if let Ok(null) = std::fs::File::open("/dev/null") {
+                let _ = nix::unistd::dup2_stdin(&null);
+            }
             target.run();
             0
         })?;
