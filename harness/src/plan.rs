@@ -196,10 +196,10 @@ fn plan_library(
     Ok(())
 }
 
-/// A program scenario runs its own program (which must pass), the reference programs of
-/// the models it names (which must pass), and the programs that must fail it (mutants, and
-/// references of models it does not name); or, with `--target`, the target only, and
-/// `--subject NAME` one program subject.
+/// A program scenario runs its own program and its twins (which must pass), the reference
+/// servers of the models it names (which must pass), and the programs whose `caught_by`
+/// names it (mutants, and references of other models that must fail it); or, with
+/// `--target`, the target only, and with `--subject NAME` that one program subject.
 fn plan_program(
     loaded: &Arc<Loaded>,
     subjects: &Subjects,

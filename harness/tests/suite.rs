@@ -180,6 +180,17 @@ fn every_scenario_catches_a_mutant(loaded: &[Arc<Loaded>]) -> Trial {
             .filter(|(id, exempt)| !exempt && !catches.iter().any(|c| c.scenario == id.as_str()))
             .map(|(id, _)| format!("{id} is shown to catch nothing"))
             .collect();
+        let mut names = BTreeSet::new();
+        let all_names = registry::subjects()
+            .iter()
+            .filter(|s| s.role != Role::Reference)
+            .map(|s| s.name)
+            .chain(registry::program_subjects().iter().map(|p| p.name));
+        for name in all_names {
+            if !names.insert(name) {
+                problems.push(format!("two subjects are called {name}"));
+            }
+        }
         for p in registry::program_subjects() {
             for c in p.caught_by {
                 if !scenarios.iter().any(|(id, _)| id == c.scenario) {

@@ -213,7 +213,7 @@ static PROGRAMS: &[ProgramSubject] = &[
     mutant("mutant:pool-fork-per-task-default", "{ref:mutant-pool-fork-per-task} --tasks 16", "a default-sized pool that forks a process per task", &[
         catch("process.pool-default-size", "wrong-result"),
     ]),
-    twin("py:fork", "{ref:fork}", "python3 examples/process/fork.py"),
+    twin("py:fork-demo", "{ref:fork}", "python3 examples/process/fork.py"),
     twin(
         "py:get-pid",
         "{ref:get-pid}",

@@ -351,7 +351,7 @@ fn check_variables(s: &Scenario, map: &SourceMap, given: &BTreeSet<String>) -> V
         .scalars
         .iter()
         .map(|(_, t)| t)
-        .flat_map(|t| t.split("(?P<").chain(t.split("(?<")).skip(1))
+        .flat_map(|t| t.split("(?P<").skip(1).chain(t.split("(?<").skip(1)))
         .filter_map(|rest| rest.split_once('>').map(|(name, _)| name))
         .filter(|name| vars::is_name(name))
         .collect();
@@ -385,6 +385,29 @@ fn check_variables(s: &Scenario, map: &SourceMap, given: &BTreeSet<String>) -> V
                 at: text_at + offset,
                 message: format!("undefined variable `{{{name}}}`"),
                 help: Some(help),
+            });
+        }
+    }
+    // `only_if` and `distinct` name a variable and a capture without braces.
+    for name in s.only_if.keys() {
+        if !s.vars.contains_key(name) && !given.contains(name) && !vars::is_runtime(name) {
+            out.push(Located {
+                at: map.key(&format!("only_if.{name}")),
+                message: format!("`only_if` names `{name}`, which is not a variable"),
+                help: Some("define it under `vars:`".into()),
+            });
+        }
+    }
+    for (i, a) in s.asserts.iter().enumerate() {
+        if let Some(d) = a
+            .distinct
+            .as_ref()
+            .filter(|d| !captures.contains(d.capture.as_str()))
+        {
+            out.push(Located {
+                at: map.value(&format!("assert[{i}].distinct.capture")),
+                message: format!("no regex of this scenario captures `{}`", d.capture),
+                help: Some("name a group: `(?P<NAME>...)` in a `stdout` step".into()),
             });
         }
     }

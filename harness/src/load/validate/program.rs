@@ -27,6 +27,17 @@ pub(super) fn check_program(c: &mut Checker, s: &Scenario) {
             );
         }
     }
+    for (i, step) in s.steps.iter().enumerate() {
+        if let Some(t) = &step.tree {
+            if t.processes.is_none() && t.threads.is_none() && t.zombies.is_none() {
+                c.at(
+                    format!("steps[{i}].tree"),
+                    "a `tree` step that waits for nothing",
+                    Some("give `processes`, `threads` or `zombies`".into()),
+                );
+            }
+        }
+    }
     for path in sub.files.keys() {
         if !relative_inside(path) {
             c.at_key(
