@@ -213,6 +213,10 @@ static PROGRAMS: &[ProgramSubject] = &[
     mutant("mutant:pool-fork-per-task-default", "{ref:mutant-pool-fork-per-task} --tasks 16", "a default-sized pool that forks a process per task", &[
         catch("process.pool-default-size", "wrong-result"),
     ]),
+    twin("py:fork-fail", "{ref:fork-fail}", "python3 examples/process/fork_fail.py"),
+    mutant("mutant:py-fork-fail-unhandled", "python3 examples/mutants/process/fork_fail_unhandled.py", "fork called as if it could not fail: a traceback at the first EAGAIN", &[
+        catch("process.fork-fails", "missing-output"),
+    ]),
     twin("py:fork-demo", "{ref:fork}", "python3 examples/process/fork.py"),
     twin(
         "py:get-pid",
