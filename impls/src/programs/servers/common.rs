@@ -26,10 +26,26 @@ impl Reply {
         Reply(args::value(argv, "--reply").map(|r| r.as_bytes().to_vec()))
     }
 
-    /// The answer to `message`.
+    /// The answer to `message`. A message `cpu N` first costs N ms of computation, on the
+    /// thread that serves it: a request that is CPU-bound, which IO multiplexing cannot hide
+    /// (claim `server.io-multiplexing`; scenario `servers.cpu-bound-stalls`).
     pub fn to<'a>(&'a self, message: &'a [u8]) -> &'a [u8] {
+        if let Some(ms) = cpu_request(message) {
+            let until = std::time::Instant::now() + std::time::Duration::from_millis(ms);
+            let mut x = 0u64;
+            while std::time::Instant::now() < until {
+                x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
+            }
+        }
         self.0.as_deref().unwrap_or(message)
     }
+}
+
+/// `cpu N` (then a newline, or not): N milliseconds of work asked for, at most 10 s.
+fn cpu_request(message: &[u8]) -> Option<u64> {
+    let text = std::str::from_utf8(message).ok()?;
+    let ms: u64 = text.strip_prefix("cpu ")?.trim().parse().ok()?;
+    Some(ms.min(10_000))
 }
 
 /// Binds `0.0.0.0:PORT` (`--port`, `$PORT`, 8888) and prints `listening on port N`, the
