@@ -70,6 +70,11 @@ pub enum Command {
     Claims(Paths),
     /// The library subjects: references, mutants (with what must catch them) and fixtures.
     Subjects,
+    /// What a scenario checks and why a program fails it, or what a failure class means.
+    #[command(
+        after_help = "Examples:\n  conform explain servers.idle-no-spin\n  conform explain zombie"
+    )]
+    Explain(ExplainArgs),
     /// Print the JSON Schema of scenario files (point your editor at it).
     #[command(after_help = "Example:\n  conform schema > scenario.schema.json")]
     Schema,
@@ -82,6 +87,14 @@ pub enum Command {
     /// Internal: isolate, start and reap one program (the runner starts it).
     #[command(name = "__supervise", hide = true)]
     Supervise { spec: String },
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// A scenario id (`conform list`) or a failure class (`wrong-tree`).
+    pub what: String,
+    /// Where to look for scenarios (default: scenarios/).
+    pub paths: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -184,6 +197,7 @@ pub fn main() -> i32 {
         Command::Run(args) => run_cmd(args),
         Command::Claims(p) => claims(&p.paths),
         Command::Subjects => subjects(),
+        Command::Explain(a) => explain(&a),
         Command::Schema => {
             let schema = schemars::schema_for!(crate::load::Scenario);
             outln!(
@@ -220,6 +234,23 @@ fn load_or_report(
                 if errors.len() == 1 { "" } else { "s" }
             );
             None
+        }
+    }
+}
+
+fn explain(a: &ExplainArgs) -> i32 {
+    let catalogue = Catalogue::builtin();
+    let Some(loaded) = load_or_report(&a.paths, &catalogue, &BTreeSet::new()) else {
+        return 2;
+    };
+    match crate::explain::explain(&a.what, &loaded, &catalogue) {
+        Ok(text) => {
+            out!("{text}");
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
         }
     }
 }

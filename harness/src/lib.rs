@@ -8,6 +8,7 @@ pub mod check;
 pub mod cli;
 pub mod drive;
 pub mod evidence;
+pub mod explain;
 pub mod judge;
 pub mod load;
 pub mod matcher;

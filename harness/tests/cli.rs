@@ -473,3 +473,23 @@ fn a_checker_failure_shows_its_interleaving_and_replays_the_same() {
     let third = text(&conform("replay-3", &replay));
     assert_eq!(steps(&first), steps(&third), "{third}");
 }
+
+#[test]
+fn explain_tells_a_scenario_and_a_class_and_suggests_on_a_typo() {
+    let out = conform("explain-1", &["explain", "servers.idle-no-spin"]);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("select.no-spin"), "the claim it checks: {t}");
+    assert!(t.contains("mutant:select-wlist"), "what it catches: {t}");
+    let out = conform("explain-2", &["explain", "zombie"]);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("What usually causes it"), "{t}");
+    let out = conform("explain-3", &["explain", "zombi"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("did you mean `zombie`?"),
+        "{}",
+        text(&out)
+    );
+}
