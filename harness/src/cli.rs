@@ -141,6 +141,11 @@ pub struct RunArgs {
     /// Placeholders: {port} (also $PORT), {dir}, {host}, {ref:NAME}.
     #[arg(long, value_name = "CMD")]
     pub target: Option<String>,
+    /// Judge a queue, event, lock or thread of another language through an adapter program
+    /// (docs/adapter.md) against the library scenarios, on real threads:
+    /// `--adapter 'python3 examples/adapters/stdlib.py'`.
+    #[arg(long, value_name = "CMD", conflicts_with_all = ["subject", "target"])]
+    pub adapter: Option<String>,
     /// The server model the target implements (loop, fork, thread, select, poll, epoll,
     /// epoll-et): the scenarios of that model run too. Without it, only the scenarios that
     /// hold for every model run.
@@ -301,6 +306,7 @@ fn run_cmd(args: RunArgs) -> i32 {
     };
     let scenarios: Vec<Arc<Loaded>> = loaded.into_iter().map(Arc::new).collect();
     let subjects = match (&args.subject, &args.target) {
+        _ if args.adapter.is_some() => Subjects::Adapter(args.adapter.clone().unwrap_or_default()),
         (Some(s), _) => Subjects::Named(s.clone()),
         (_, Some(t)) => {
             if shlex::split(t).is_none_or(|w| w.is_empty()) {

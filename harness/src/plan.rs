@@ -72,6 +72,9 @@ pub enum Subjects {
     /// A program (`--target CMD`), judged against every program scenario that holds for
     /// its server model (`--model`), or for every model when it names none.
     Target(String, Option<Model>),
+    /// A library subject in another language, through an adapter program (`--adapter CMD`),
+    /// judged against every library scenario on real threads.
+    Adapter(String),
 }
 
 /// Plans the trials for `scenarios`, in file order, then subject order. `vars` are the
@@ -152,6 +155,19 @@ fn plan_library(
         .and_then(|c| registry::Contract::from_name(c.name()));
     match subjects {
         Subjects::Target(..) => {}
+        Subjects::Adapter(cmd) => {
+            if s.explore.contains(&Explorer::Threads) && s.demonstrates.is_none() {
+                trials.push(Trial {
+                    name: format!("{}/{}::adapter::threads", loaded.family, s.id),
+                    scenario: loaded.clone(),
+                    subject: "adapter".into(),
+                    explorer: Explorer::Threads,
+                    expect: Expectation::Pass,
+                    slow: s.slow,
+                    program: Some(cmd.clone()),
+                });
+            }
+        }
         // A named subject runs the scenarios of the contract it implements.
         Subjects::Named(name) => {
             if contract.is_some_and(|c| registry::find_for(name, c).is_some()) {
@@ -224,6 +240,7 @@ fn plan_program(
                 add("target", Some(cmd.clone()), Expectation::Pass);
             }
         }
+        Subjects::Adapter(_) => {}
         Subjects::Suite | Subjects::Named(_) => {
             let named = match subjects {
                 Subjects::Named(n) => Some(n.as_str()),

@@ -44,6 +44,7 @@ fn main() {
             trials.push(registry_is_consistent(&loaded));
             trials.push(every_scenario_catches_a_mutant(&loaded));
             trials.extend(scenario_trials(&loaded));
+            trials.extend(adapter_trials(&loaded));
         }
         Err(errors) => {
             let text: Vec<String> = errors.iter().map(|e| e.headline()).collect();
@@ -63,21 +64,47 @@ fn scenario_trials(loaded: &[Arc<Loaded>]) -> Vec<Trial> {
         Ok(p) => p,
         Err(e) => return vec![Trial::test("scenarios/plan", move || Err(e.into()))],
     };
-    planned
+    planned.into_iter().map(judged).collect()
+}
+
+/// Python's own primitives through the example adapter pass (or skip) every library scenario
+/// on threads; the broken queue behind the same adapter is caught.
+fn adapter_trials(loaded: &[Arc<Loaded>]) -> Vec<Trial> {
+    let planned = |cmd: &str| {
+        plan::plan(loaded, &Subjects::Adapter(cmd.into()), &Default::default()).unwrap_or_default()
+    };
+    let good = planned("python3 examples/adapters/stdlib.py");
+    let broken = planned("python3 examples/adapters/broken_queue.py")
         .into_iter()
-        .map(|t: PlannedTrial| {
-            let slow = t.slow;
-            Trial::test(t.name.clone(), move || {
-                let result = run::run_trial(&t, &context());
-                if result.met {
-                    Ok(())
-                } else {
-                    Err(explain(&result).into())
-                }
-            })
-            .with_ignored_flag(slow)
+        .filter(|t| t.scenario.scenario.id == "queue.get-blocks-until-put")
+        .map(|mut t| {
+            t.name = t.name.replace("::adapter::", "::adapter-broken-queue::");
+            t.expect = conform::plan::Expectation::Caught(FailureClass::NeverReturned);
+            t
+        });
+    good.into_iter()
+        .map(|t| {
+            let mut t = t;
+            t.name = t.name.replace("::adapter::", "::adapter-python-stdlib::");
+            t
         })
+        .chain(broken)
+        .map(judged)
         .collect()
+}
+
+/// A libtest trial that runs `t` and passes when it showed what it must.
+fn judged(t: PlannedTrial) -> Trial {
+    let slow = t.slow;
+    Trial::test(t.name.clone(), move || {
+        let result = run::run_trial(&t, &context());
+        if result.met {
+            Ok(())
+        } else {
+            Err(explain(&result).into())
+        }
+    })
+    .with_ignored_flag(slow)
 }
 
 /// Why a trial did not show what it must: outcome, summary and failed checks.

@@ -3,6 +3,7 @@
 //! A library trial runs in a worker process (`worker.rs`) so that a subject that hangs is
 //! killed with its process and one that crashes takes only its own trial down.
 
+pub mod adapter;
 pub mod library;
 pub mod model;
 pub mod ops;
@@ -166,6 +167,7 @@ fn judge_trial(trial: &Trial, ctx: &Context) -> Verdict {
         vars: vars.clone(),
         explorer: trial.explorer,
         schedule: ctx.schedule.clone(),
+        adapter: trial.program.clone(),
     };
     let deadline = s.timeout.map_or(DEFAULT_TIMEOUT, |t| t.0);
     let run = match run_worker(ctx, &job, deadline) {
@@ -222,6 +224,16 @@ pub fn judge_library(
     evidence: Evidence,
 ) -> Verdict {
     let s = &trial.scenario.scenario;
+    // An adapter that does not offer an operation (Python's queue.Queue has no close before
+    // 3.13) skips the scenario instead of failing it.
+    if let Some(op) = evidence.events.iter().find_map(|e| match &e.kind {
+        EventKind::Failed { error, .. } => error.strip_prefix("unsupported"),
+        _ => None,
+    }) {
+        return Verdict::skipped(format!(
+            "skipped: the subject does not support this scenario's operations{op}"
+        ));
+    }
     if let Some(ev) = evidence
         .events
         .iter()
@@ -388,6 +400,7 @@ struct WorkerRun {
 fn run_worker(ctx: &Context, job: &worker::Job, deadline: Duration) -> Result<WorkerRun, String> {
     let mut child = Command::new(&ctx.exe)
         .arg("__worker")
+        .current_dir(&ctx.cwd)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

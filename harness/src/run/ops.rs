@@ -25,6 +25,8 @@ pub enum Subject {
     Event(Arc<dyn Event>),
     Lock(Arc<dyn Lock>),
     Threads(Arc<dyn Threads>),
+    /// Any contract, in another language, through an adapter program.
+    Adapter(Arc<super::adapter::Adapter>),
 }
 
 /// Builds a subject of one's own for a scenario's `maxsize` (ignored but by queues).
@@ -213,6 +215,23 @@ impl Op {
         }
     }
 
+    /// The name of an operation without arguments, as an adapter receives it.
+    pub fn wire_name(&self) -> &'static str {
+        match self {
+            Op::Qsize => "qsize",
+            Op::Empty => "empty",
+            Op::Full => "full",
+            Op::Close => "close",
+            Op::Set => "set",
+            Op::SetClear => "set_clear",
+            Op::Clear => "clear",
+            Op::IsSet => "is_set",
+            Op::Release => "release",
+            Op::Locked => "locked",
+            _ => "unknown",
+        }
+    }
+
     /// The item a `put` passes.
     pub fn arg(&self) -> Option<String> {
         match self {
@@ -244,6 +263,7 @@ impl Op {
                 section.1.store(seen + 1, Ordering::SeqCst);
                 Ok(Some((seen + 1).to_string()))
             }
+            (op, Subject::Adapter(a)) => a.call(op),
             (op, Subject::Queue(q)) => queue_op(op, &**q),
             (Op::Start(name, runs_for), Subject::Threads(t)) => {
                 let runs_for = runs_for.unwrap_or_default();

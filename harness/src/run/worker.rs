@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserialize, Serialize};
 
 use crate::evidence::{Event, EventKind};
-use crate::load::model::{Explorer, Scenario};
+use crate::load::model::{ContractName, Explorer, Scenario};
 
 /// What the parent sends the worker on stdin.
 #[derive(Debug, Serialize, Deserialize)]
@@ -22,6 +22,9 @@ pub struct Job {
     /// shuttle: replay this schedule instead of exploring.
     #[serde(default)]
     pub schedule: Option<String>,
+    /// The subject is an adapter program (docs/adapter.md) started with this command.
+    #[serde(default)]
+    pub adapter: Option<String>,
 }
 
 /// The worker's main: read a job, run it, print events. Exit code 0 when it ran.
@@ -51,6 +54,22 @@ pub fn main() -> i32 {
         // If the parent went away there is nobody to tell.
         let _ = writeln!(out, "{line}").and_then(|_| out.flush());
     });
+    if let Some(command) = &job.adapter {
+        let contract = job.scenario.subject.contract.unwrap_or(ContractName::Queue);
+        let maxsize = job.scenario.subject.params.maxsize as usize;
+        match super::adapter::Adapter::start(command, contract, maxsize) {
+            Ok(a) => {
+                let a = Arc::new(a);
+                let factory: super::ops::Factory =
+                    Arc::new(move |_| super::ops::Subject::Adapter(a.clone()));
+                super::ops::register(&job.subject, contract, factory);
+            }
+            Err(e) => {
+                eprintln!("conform worker: {e}");
+                return 2;
+            }
+        }
+    }
     let ran = match job.explorer {
         Explorer::Threads => {
             super::library::run(&job.scenario, &job.subject, &job.vars, sink.clone())
