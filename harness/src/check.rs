@@ -162,6 +162,7 @@ impl Check {
                         .map_or(Expectation::Pass, Expectation::Caught),
                     slow: l.scenario.slow,
                     program: None,
+                    vars: BTreeMap::new(),
                 };
                 results.push(self.run_trial(&trial));
             }

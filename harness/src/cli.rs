@@ -158,6 +158,10 @@ pub struct RunArgs {
     /// Set a variable for every scenario: `--var reply=OK` (repeatable).
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
+    /// A teacher's manifest (docs/teachers.md): each student's programs against their
+    /// scenarios, one column and one score per student.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["subject", "target", "adapter"])]
+    pub manifest: Option<PathBuf>,
     /// Run only trials whose name contains PATTERN.
     #[arg(long, value_name = "PATTERN")]
     pub filter: Option<String>,
@@ -300,6 +304,17 @@ fn check(paths: &[PathBuf], vars: &BTreeMap<String, String>) -> i32 {
 fn run_cmd(args: RunArgs) -> i32 {
     let catalogue = Catalogue::builtin();
     let vars: BTreeMap<String, String> = args.vars.iter().cloned().collect();
+    if let Some(file) = &args.manifest {
+        let planned =
+            crate::manifest::read(file).and_then(|m| crate::manifest::plan(&m, file, &catalogue));
+        return match planned {
+            Ok(trials) => run_trials(&args, trials, vars, &[]),
+            Err(e) => {
+                eprintln!("error: {e}");
+                2
+            }
+        };
+    }
     let Some(loaded) = load_or_report(&args.paths, &catalogue, &vars.keys().cloned().collect())
     else {
         return 2;
@@ -317,13 +332,22 @@ fn run_cmd(args: RunArgs) -> i32 {
         }
         _ => Subjects::Suite,
     };
-    let mut trials = match plan::plan(&scenarios, &subjects, &vars) {
-        Ok(t) => t,
+    match plan::plan(&scenarios, &subjects, &vars) {
+        Ok(trials) => run_trials(&args, trials, vars, &scenarios),
         Err(e) => {
             eprintln!("error: {e}");
-            return 2;
+            2
         }
-    };
+    }
+}
+
+/// Runs the planned trials and reports them; `scenarios` are those loaded (for the notes).
+fn run_trials(
+    args: &RunArgs,
+    mut trials: Vec<plan::Trial>,
+    vars: BTreeMap<String, String>,
+    scenarios: &[Arc<Loaded>],
+) -> i32 {
     if let Some(f) = &args.filter {
         trials.retain(|t| t.name.contains(f.as_str()));
     }
@@ -377,8 +401,14 @@ fn run_cmd(args: RunArgs) -> i32 {
         Format::Json => outln!("{}", report::json::render(&report)),
         Format::Junit => outln!("{}", report::junit::render(&report)),
     }
+    if human_out && args.manifest.is_some() {
+        out!(
+            "{}",
+            report::scores::table(&report::scores::scores(&report))
+        );
+    }
     if let Some(dir) = &args.report {
-        if let Err(e) = write_reports(dir, &report) {
+        if let Err(e) = write_reports(dir, &report, args.manifest.is_some()) {
             eprintln!("error: cannot write the report into {}: {e}", dir.display());
             return 2;
         }
@@ -394,10 +424,14 @@ fn run_cmd(args: RunArgs) -> i32 {
     }
 }
 
-fn write_reports(dir: &Path, report: &RunReport) -> std::io::Result<()> {
+fn write_reports(dir: &Path, report: &RunReport, with_scores: bool) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     std::fs::write(dir.join("results.json"), report::json::render(report))?;
     std::fs::write(dir.join("junit.xml"), report::junit::render(report))?;
+    if with_scores {
+        let scores = report::scores::scores(report);
+        std::fs::write(dir.join("scores.csv"), report::scores::csv(&scores))?;
+    }
     Ok(())
 }
 

@@ -11,6 +11,7 @@ pub mod evidence;
 pub mod explain;
 pub mod judge;
 pub mod load;
+pub mod manifest;
 pub mod matcher;
 pub mod observe;
 pub mod plan;

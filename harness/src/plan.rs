@@ -27,6 +27,9 @@ pub struct Trial {
     pub slow: bool,
     /// Program scenarios: the command line to run instead of the scenario's own.
     pub program: Option<String>,
+    /// Variables of this trial alone (a manifest's per-program `vars`), over the
+    /// scenario's and under `--var`.
+    pub vars: BTreeMap<String, String>,
 }
 
 /// What a trial must show to count as good.
@@ -147,6 +150,7 @@ fn plan_library(
             expect,
             slow: s.slow,
             program: None,
+            vars: BTreeMap::new(),
         });
     };
     let contract = s
@@ -165,6 +169,7 @@ fn plan_library(
                     expect: Expectation::Pass,
                     slow: s.slow,
                     program: Some(cmd.clone()),
+                    vars: BTreeMap::new(),
                 });
             }
         }
@@ -231,6 +236,7 @@ fn plan_program(
             expect,
             slow: s.slow,
             program,
+            vars: BTreeMap::new(),
         });
     };
     let models = &s.subject.models;

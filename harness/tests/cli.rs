@@ -493,3 +493,48 @@ fn explain_tells_a_scenario_and_a_class_and_suggests_on_a_typo() {
         text(&out)
     );
 }
+
+#[test]
+fn a_manifest_grades_a_class_with_a_column_and_a_score_per_student() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let report = dir.path().join("class");
+    let report = report.to_str().expect("utf-8 path");
+    // Without namespaces bob's server hard-codes 8888: one trial at a time then.
+    let jobs = if std::env::var_os("CONFORM_NO_NAMESPACES").is_some() {
+        "1"
+    } else {
+        "2"
+    };
+    let args = [
+        "run",
+        "--manifest",
+        "examples/class/manifest.yaml",
+        "--report",
+        report,
+        "--jobs",
+        jobs,
+    ];
+    let out = conform("manifest", &args);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "some students fail: {t}");
+    let csv = std::fs::read_to_string(dir.path().join("class/scores.csv")).expect("scores.csv");
+    for (student, score) in [
+        ("alice", "100.0"),
+        ("bob", "66.7"),
+        ("carol", "50.0"),
+        ("dave", "83.3"),
+        ("erin", "16.7"),
+    ] {
+        let line = format!("{student},all,");
+        let row = csv
+            .lines()
+            .find(|l| l.starts_with(&line))
+            .unwrap_or_default();
+        assert!(
+            row.ends_with(score),
+            "{student} should score {score}: {csv}\n{t}"
+        );
+    }
+    assert!(t.contains("servers/servers.idle-no-spin::bob"), "{t}");
+    assert_nothing_left("manifest");
+}

@@ -139,6 +139,7 @@ impl TrialResult {
 /// The scenario's variables with `--var` over them, resolved.
 pub fn effective_vars(trial: &Trial, ctx: &Context) -> Result<BTreeMap<String, String>, String> {
     let mut all = trial.scenario.scenario.vars.clone();
+    all.extend(trial.vars.clone());
     all.extend(ctx.vars.clone());
     vars::resolve(&all).map_err(|(_, message)| message)
 }

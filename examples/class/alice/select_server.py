@@ -1,0 +1,1 @@
+../../servers/select_server.py

@@ -1,0 +1,1 @@
+../../mutants/echo_server_spins.py

@@ -1,0 +1,1 @@
+../../mutants/process/wait_forgets.py

@@ -1,0 +1,1 @@
+../../servers/thread_server.py

@@ -1,0 +1,1 @@
+../../servers/loop_server.py
