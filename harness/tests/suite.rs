@@ -53,6 +53,7 @@ fn main() {
             }));
         }
     }
+    trials.push(every_example_is_run());
     trials.extend(malformed_trials());
     trials.extend(containment_trials());
     libtest_mimic::run(&args, trials).exit();
@@ -234,6 +235,74 @@ fn every_scenario_catches_a_mutant(loaded: &[Arc<Loaded>]) -> Trial {
             Err(problems.join("\n").into())
         }
     })
+}
+
+/// Every example program under `examples/` is run by the suite (a scenario's program, a
+/// registered reference, twin or mutant, an adapter or the class manifest), so the guides
+/// that show them never go stale.
+fn every_example_is_run() -> Trial {
+    Trial::test("examples/every-example-is-run", || {
+        fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "py") && !p.is_symlink() {
+                    out.push(p);
+                }
+            }
+        }
+        let root = root();
+        let mut files = Vec::new();
+        walk(&root.join("examples"), &mut files);
+        let mut uses: Vec<String> = registry::program_subjects()
+            .iter()
+            .map(|p| p.command.to_owned())
+            .collect();
+        let mut texts = Vec::new();
+        walk_text(&root.join("scenarios"), &mut texts);
+        walk_text(&root.join("harness/tests"), &mut texts);
+        uses.extend(texts);
+        // The class's submissions are links to examples.
+        let mut links = Vec::new();
+        for e in std::fs::read_dir(root.join("examples/class"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            for f in std::fs::read_dir(e.path()).into_iter().flatten().flatten() {
+                if let Ok(target) = std::fs::canonicalize(f.path()) {
+                    links.push(target);
+                }
+            }
+        }
+        let unused: Vec<String> = files
+            .iter()
+            .filter(|f| {
+                let rel = f.strip_prefix(&root).unwrap_or(f).display().to_string();
+                let canonical = std::fs::canonicalize(f).unwrap_or_else(|_| (*f).clone());
+                !uses.iter().any(|u| u.contains(&rel)) && !links.contains(&canonical)
+            })
+            .map(|f| f.display().to_string())
+            .collect();
+        if unused.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("run by nothing: {}", unused.join(", ")).into())
+        }
+    })
+}
+
+/// The text of every file under `dir`.
+fn walk_text(dir: &std::path::Path, out: &mut Vec<String>) {
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            walk_text(&p, out);
+        } else if let Ok(t) = std::fs::read_to_string(&p) {
+            out.push(t);
+        }
+    }
 }
 
 /// Each malformed file gives a located error: its first line says `# expect: L:C: TEXT`.

@@ -217,6 +217,15 @@ static PROGRAMS: &[ProgramSubject] = &[
     mutant("mutant:py-fork-fail-unhandled", "python3 examples/mutants/process/fork_fail_unhandled.py", "fork called as if it could not fail: a traceback at the first EAGAIN", &[
         catch("process.fork-fails", "missing-output"),
     ]),
+    mutant("mutant:py-child-forgets-wait", "python3 examples/mutants/process/child_forgets_wait.py", "a double fork whose parent never waits for the middle child", &[
+        catch("process.double-fork", "zombie"),
+    ]),
+    mutant("mutant:py-daemon-survives", "python3 examples/mutants/process/daemon_survives.py", "a daemon child that outlives its parent", &[
+        catch("process.daemon-dies-with-parent", "wrong-tree"),
+    ]),
+    mutant("mutant:py-fork-shares-memory", "python3 examples/mutants/process/fork_shares_memory.py", "a child that is really a thread: its write shows in the parent", &[
+        catch("process.fork-copies-memory", "missing-output"),
+    ]),
     twin("py:fork-demo", "{ref:fork}", "python3 examples/process/fork.py"),
     twin(
         "py:get-pid",
