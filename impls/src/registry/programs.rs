@@ -442,7 +442,7 @@ static PROGRAMS: &[ProgramSubject] = &[
         "mutant:py-echo-spins",
         "python3 examples/mutants/echo_server_spins.py",
         "a select server that leaves every socket in the write list and spins",
-        &[catch("servers.echo-idle-cpu", "busy-loop")],
+        &[catch("servers.idle-no-spin", "busy-loop")],
     ),
     mutant(
         "mutant:py-fork-never-waits",
