@@ -43,8 +43,8 @@ const EXAMPLES_RUN: &str = "Examples:
   conform run --var reply=OK --format json      set a variable; print JSON on stdout";
 
 const EXAMPLES_REPORT: &str = "Examples:
-  conform report --compare old/results.json new/results.json   what newly fails, newly passes, got slower
-  conform report --html both.html alice/results.json bob/results.json   two runs side by side";
+  conform report --compare old/results.json new/results.json   newly failing, passing, slower
+  conform report --html both.html a/results.json b/results.json   two runs side by side";
 
 #[derive(Parser, Debug)]
 #[command(

@@ -97,6 +97,7 @@ fn one_claim(page: &Page, catalogue: &Catalogue, claim: &Claim) -> Markup {
                                 a.mark.(status_class(&e.word())) href={ "#" (e.anchor()) } title=(e.trial.name) {
                                     span.who { (e.trial.subject) }
                                     span.word { (e.word()) }
+                                    @if e.trial.explorer != "threads" { span.explorer { (e.trial.explorer) } }
                                 }
                             }
                         }
