@@ -39,8 +39,12 @@ const EXAMPLES_RUN: &str = "Examples:
   conform run                                   every scenario against the references and mutants
   conform run scenarios/sync --filter fifo      only trials whose name contains `fifo`
   conform run --subject mutant:queue-lifo       judge one library subject on every scenario
-  conform run --report reports/                 also write reports/results.json and junit.xml
+  conform run --report reports/                 also write reports/report.html, results.json and junit.xml
   conform run --var reply=OK --format json      set a variable; print JSON on stdout";
+
+const EXAMPLES_REPORT: &str = "Examples:
+  conform report --compare old/results.json new/results.json   newly failing, passing, slower
+  conform report --html both.html a/results.json b/results.json   two runs side by side";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -65,6 +69,9 @@ pub enum Command {
     /// Run scenarios and judge them.
     #[command(after_help = EXAMPLES_RUN)]
     Run(RunArgs),
+    /// Compare two runs' results.json, or render runs' results.json as one HTML report.
+    #[command(after_help = EXAMPLES_REPORT)]
+    Report(ReportArgs),
     /// Every claim of the course: the scenarios that check it and the mutants that prove them.
     #[command(after_help = "Example:\n  conform claims")]
     Claims(Paths),
@@ -105,6 +112,21 @@ pub struct RefArgs {
     /// The program's name, then its arguments.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     pub args: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// Print what newly fails, what newly passes and what got slower (over 1.5x and more
+    /// than 200ms longer) from OLD to NEW. Exits 0 whatever changed.
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with = "html", required_unless_present = "html")]
+    pub compare: Option<Vec<PathBuf>>,
+    /// Write one HTML report of the runs given as RESULTS (each a results.json), their
+    /// subjects side by side as columns.
+    #[arg(long, value_name = "OUT", requires = "results")]
+    pub html: Option<PathBuf>,
+    /// The results.json files to render with --html.
+    #[arg(requires = "html")]
+    pub results: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -175,7 +197,7 @@ pub struct RunArgs {
     /// What to print on stdout.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
-    /// Also write results.json and junit.xml into DIR.
+    /// Also write report.html, results.json and junit.xml into DIR.
     #[arg(long, value_name = "DIR")]
     pub report: Option<PathBuf>,
 }
@@ -204,6 +226,7 @@ pub fn main() -> i32 {
         Command::List(p) => list(&p.paths),
         Command::Check(a) => check(&a.paths, &a.vars.iter().cloned().collect()),
         Command::Run(args) => run_cmd(args),
+        Command::Report(a) => report_cmd(&a),
         Command::Claims(p) => claims(&p.paths),
         Command::Subjects => subjects(),
         Command::Explain(a) => explain(&a),
@@ -381,7 +404,8 @@ fn run_trials(
             outln!("{}", human::line(t, style));
         }
     });
-    let report = RunReport::new(results, started, std::env::args().collect(), vars);
+    let mut report = RunReport::new(results, started, std::env::args().collect(), vars);
+    report.describe(&scenarios);
     if human_out && args.target.is_some() && args.model.is_none() {
         let for_models = scenarios
             .iter()
@@ -413,7 +437,10 @@ fn run_trials(
             return 2;
         }
         if human_out {
-            outln!("reports: {}", dir.join("results.json").display());
+            outln!(
+                "reports: {} (also results.json and junit.xml there)",
+                dir.join("report.html").display()
+            );
         }
     }
     let _ = std::io::stdout().flush();
@@ -432,7 +459,52 @@ fn write_reports(dir: &Path, report: &RunReport, with_scores: bool) -> std::io::
         let scores = report::scores::scores(report);
         std::fs::write(dir.join("scores.csv"), report::scores::csv(&scores))?;
     }
+    std::fs::write(
+        dir.join("report.html"),
+        report::html::render(std::slice::from_ref(report), &Catalogue::builtin()),
+    )?;
     Ok(())
+}
+
+fn report_cmd(args: &ReportArgs) -> i32 {
+    let read = |paths: &[PathBuf]| -> Option<Vec<RunReport>> {
+        let mut runs = Vec::new();
+        for p in paths {
+            match RunReport::read(p) {
+                Ok(r) => runs.push(r),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return None;
+                }
+            }
+        }
+        Some(runs)
+    };
+    if let Some(pair) = &args.compare {
+        let Some(runs) = read(pair) else { return 2 };
+        out!(
+            "{}",
+            report::compare::render(
+                &runs[0],
+                &runs[1],
+                &pair[0].display().to_string(),
+                &pair[1].display().to_string()
+            )
+        );
+        return 0;
+    }
+    if let Some(out) = &args.html {
+        let Some(runs) = read(&args.results) else {
+            return 2;
+        };
+        let page = report::html::render(&runs, &Catalogue::builtin());
+        if let Err(e) = std::fs::write(out, page) {
+            eprintln!("error: cannot write {}: {e}", out.display());
+            return 2;
+        }
+        outln!("report: {}", out.display());
+    }
+    0
 }
 
 fn claims(paths: &[PathBuf]) -> i32 {

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use conform_impls::registry::{self, Role};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::judge::class::{FailureClass, Level, Outcome};
 use crate::judge::Verdict;
@@ -33,7 +33,7 @@ pub struct Trial {
 }
 
 /// What a trial must show to count as good.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "must", content = "class")]
 pub enum Expectation {
     /// A reference: pass (or non-strict, informational, skipped).

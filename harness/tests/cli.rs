@@ -149,6 +149,80 @@ fn run_writes_json_and_junit_reports() {
         junit.contains("<testsuites name=\"conform\" tests=\"2\""),
         "{junit}"
     );
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    assert!(html.contains("queue.fifo::mutant:queue-lifo::threads"));
+    let last = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        last.contains(&format!("{d}/report.html")),
+        "the last line names the page: {last}"
+    );
+}
+
+#[test]
+fn report_compare_names_what_newly_fails_passes_and_slowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let o = conform(
+        "report-compare",
+        &["run", "scenarios/sync", "--filter", "fifo", "--report", d],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let new = dir.path().join("results.json");
+    // OLD: the same run, where the reference had failed and the mutant had been caught
+    // in a tenth of the time.
+    let mut old: serde_json::Value = serde_json::from_slice(&std::fs::read(&new).unwrap()).unwrap();
+    old["trials"][0]["met"] = false.into();
+    old["trials"][0]["verdict"]["outcome"] = "fail".into();
+    old["trials"][1]["met"] = true.into();
+    let mutant_ms = old["trials"][1]["duration_ms"].as_u64().unwrap();
+    let mut faster: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&new).unwrap()).unwrap();
+    faster["trials"][1]["duration_ms"] = (mutant_ms + 1000).into();
+    faster["trials"][1]["met"] = false.into();
+    let old_path = dir.path().join("old.json");
+    let new_path = dir.path().join("new.json");
+    std::fs::write(&old_path, old.to_string()).unwrap();
+    std::fs::write(&new_path, faster.to_string()).unwrap();
+    let o = conform(
+        "report-compare",
+        &[
+            "report",
+            "--compare",
+            old_path.to_str().unwrap(),
+            new_path.to_str().unwrap(),
+        ],
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains(
+            "newly failing (1):\n  MISSED sync/queue.fifo::mutant:queue-lifo::threads (was CAUGHT)"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("newly passing (1):\n  PASS sync/queue.fifo::ref::threads (was FAIL)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("slower (over 1.5x and 200ms longer) (1):\n  sync/queue.fifo::mutant:queue-lifo::threads"),
+        "{out}"
+    );
+    let o = conform(
+        "report-compare",
+        &[
+            "report",
+            "--compare",
+            old_path.to_str().unwrap(),
+            "/nonexistent.json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
 
 #[test]

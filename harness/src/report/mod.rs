@@ -1,23 +1,28 @@
 //! Report: a run's results as the terminal shows them, as JSON, and as JUnit XML.
 //! Reporters only read a [`RunReport`]; they never run anything.
 
+pub mod compare;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod scores;
 
 use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
 use std::time::SystemTime;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use crate::load::Loaded;
 use crate::run::TrialResult;
 
 /// The version of the JSON results format (docs/results-format.md).
 pub const FORMAT_VERSION: u32 = 1;
 
-/// Everything about one run, as written to `results.json`.
-#[derive(Debug, Clone, Serialize)]
+/// Everything about one run, as written to `results.json` (and read back by `conform report`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunReport {
     pub format_version: u32,
     pub conform_version: String,
@@ -38,15 +43,33 @@ pub struct RunReport {
     /// Whether every trial showed what it must (the exit code is 0 exactly then).
     pub ok: bool,
     pub trials: Vec<TrialResult>,
+    /// The scenarios the trials ran, with the claims they check: what the HTML report needs
+    /// to show a trial's claim, and that a reader of the JSON alone could not look up.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scenarios: Vec<ScenarioInfo>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+/// A scenario as the reports describe it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioInfo {
+    pub id: String,
+    pub family: String,
+    /// The scenario file, as the run was given it.
+    pub file: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Claim ids of the catalogue.
+    pub claims: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Tally {
     pub met: usize,
     pub total: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Machine {
     pub hostname: String,
     pub cores: usize,
@@ -91,7 +114,40 @@ impl RunReport {
             references,
             mutants,
             trials,
+            scenarios: Vec::new(),
         }
+    }
+
+    /// Describes the scenarios that have trials in this run (in plan order).
+    pub fn describe(&mut self, loaded: &[Arc<Loaded>]) {
+        self.scenarios = loaded
+            .iter()
+            .filter(|l| self.trials.iter().any(|t| t.scenario == l.scenario.id))
+            .map(|l| ScenarioInfo {
+                id: l.scenario.id.clone(),
+                family: l.family.clone(),
+                file: l.file.display().to_string(),
+                title: l.scenario.title.clone(),
+                description: l.scenario.description.clone(),
+                claims: l.scenario.claims.clone(),
+            })
+            .collect();
+    }
+
+    /// Reads a `results.json` back.
+    pub fn read(path: &Path) -> Result<RunReport, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let report: RunReport = serde_json::from_str(&text)
+            .map_err(|e| format!("{} is not conform's results.json: {e}", path.display()))?;
+        if report.format_version != FORMAT_VERSION {
+            return Err(format!(
+                "{} has format_version {}; this conform reads {FORMAT_VERSION}",
+                path.display(),
+                report.format_version
+            ));
+        }
+        Ok(report)
     }
 }
 

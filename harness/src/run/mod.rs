@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::evidence::{Event, EventKind, Evidence};
 use crate::judge::class::FailureClass;
@@ -68,7 +68,7 @@ impl Context {
 }
 
 /// A trial and its verdict.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TrialResult {
     pub name: String,
     pub scenario: String,
