@@ -405,7 +405,7 @@ fn run_trials(
         }
     });
     let mut report = RunReport::new(results, started, std::env::args().collect(), vars);
-    report.describe(&scenarios);
+    report.describe(scenarios);
     if human_out && args.target.is_some() && args.model.is_none() {
         let for_models = scenarios
             .iter()
