@@ -316,11 +316,7 @@ impl<'a> Driver<'a> {
                 }
             }),
         };
-        let shown = if data.len() > 200 {
-            format!("{} bytes: {}...", data.len(), visible(&data[..200]))
-        } else {
-            visible(&data)
-        };
+        let shown = shown(&data);
         self.rec.push(
             &sd.client,
             EventKind::Wire {
@@ -481,7 +477,7 @@ impl<'a> Driver<'a> {
                 &sl.client,
                 EventKind::Wire {
                     sent: false,
-                    data: visible(&got),
+                    data: shown(&got),
                     ended: None,
                 },
             );
@@ -490,7 +486,7 @@ impl<'a> Driver<'a> {
             _ if !got.is_empty() => (
                 false,
                 FailureClass::RepliedTooSoon,
-                format!("{} arrived", visible(&got)),
+                format!("{} arrived", shown(&got)),
             ),
             Ended::Closed | Ended::Reset => (
                 false,
@@ -533,7 +529,7 @@ impl<'a> Driver<'a> {
             &r.client,
             EventKind::Wire {
                 sent: false,
-                data: visible(&got),
+                data: shown(&got),
                 ended: Some(ended.describe().into()),
             },
         );
@@ -556,7 +552,7 @@ impl<'a> Driver<'a> {
                 _ => format!("nothing within {}", crate::judge::library::ms(within)),
             }
         } else {
-            format!("{} ({})", visible(&got), ended.describe())
+            format!("{} ({})", shown(&got), ended.describe())
         };
         let expected = match &until {
             Until::Terminator(t) => format!(
@@ -672,5 +668,15 @@ fn plural(n: usize) -> String {
         "a connection".into()
     } else {
         format!("{n} connections")
+    }
+}
+
+/// Bytes on the wire as the evidence keeps them: whole up to 2000, else the size and the
+/// first 200 (an 8 MiB echo would make the results hundreds of megabytes).
+fn shown(data: &[u8]) -> String {
+    if data.len() > 2000 {
+        format!("{} bytes: {}...", data.len(), visible(&data[..200]))
+    } else {
+        visible(data)
     }
 }
