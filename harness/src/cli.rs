@@ -399,8 +399,14 @@ fn run_trials(
         color: std::io::stdout().is_terminal(),
     };
     let human_out = args.format == Format::Human;
+    // At a terminal, each line also says how far the run is: long runs show their progress.
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let total = trials.len();
     let results = run::run_all(&trials, &ctx, jobs, &|t| {
-        if human_out {
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if human_out && style.color {
+            outln!("{} \x1b[2m[{n}/{total}]\x1b[0m", human::line(t, style));
+        } else if human_out {
             outln!("{}", human::line(t, style));
         }
     });
