@@ -7,7 +7,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::ops::{Op, Section, Subject};
+use super::ops::{Built, Call, Section, Subject};
 use crate::evidence::{Event, EventKind, StepAt};
 use crate::judge::library::LATE;
 use crate::load::model::{Expect, Scenario, Step};
@@ -119,7 +119,7 @@ pub fn run(
 fn run_actor(
     actor: &str,
     steps: &[Step],
-    (subject, section): (&Subject, &Section),
+    (subject, section): (&Built, &Section),
     vars: &BTreeMap<String, String>,
     shared: &Shared,
 ) {
@@ -137,7 +137,7 @@ fn run_actor(
                 }
                 continue;
             }
-            let op = Op::of(step, vars, actor, round);
+            let op = Call::of(step, vars, actor, round);
             let deadline = step.expect.as_ref().and_then(deadline_of);
             shared
                 .in_flight

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use conform_impls::sync::{self, explore, thread, Backend, Budget};
 
 use super::library::{panic_text, Sink};
-use super::ops::{Op, Section, Subject};
+use super::ops::{Call, Section, Subject};
 use crate::evidence::{Event, EventKind, Evidence, StepAt};
 use crate::judge::class::{FailureClass, Level};
 use crate::judge::library::Judge;
@@ -206,7 +206,7 @@ fn execute(
                             }
                             continue;
                         }
-                        let op = Op::of(step, &vars, &actor, round);
+                        let op = Call::of(step, &vars, &actor, round);
                         record(EventKind::Call {
                             at,
                             call: op.describe(),

@@ -42,10 +42,53 @@ pub fn register(name: &str, contract: ContractName, factory: Factory) {
         .insert(name.to_owned(), (contract, factory));
 }
 
+/// What a trial's actors act on: one subject per lock or queue the scenario names
+/// (`subject.locks`, `subject.queues`), or the one subject, unnamed.
+#[derive(Clone)]
+pub struct Built {
+    instances: Arc<Vec<(String, Subject)>>,
+}
+
+impl Built {
+    /// The instance called `name`; the first (the only one) for `None`.
+    fn get(&self, name: Option<&str>) -> Result<&Subject, String> {
+        match name {
+            None => self.instances.first().map(|(_, s)| s),
+            Some(n) => self.instances.iter().find(|(i, _)| i == n).map(|(_, s)| s),
+        }
+        .ok_or_else(|| format!("no instance called `{}`", name.unwrap_or_default()))
+    }
+}
+
 impl Subject {
-    /// Builds `name` for the scenario's contract, with the scenario's parameters.
-    pub fn build(scenario: &Scenario, name: &str) -> Result<Subject, String> {
+    /// Builds `name` for the scenario's contract, with the scenario's parameters: one
+    /// instance for each lock or queue the scenario names.
+    pub fn build(scenario: &Scenario, name: &str) -> Result<Built, String> {
         let contract = scenario.subject.contract.unwrap_or(ContractName::Queue);
+        let names: Vec<String> = match contract {
+            ContractName::Lock => scenario.subject.locks.clone(),
+            ContractName::Queue => scenario.subject.queues.clone(),
+            _ => Vec::new(),
+        };
+        let names = if names.is_empty() {
+            vec![String::new()]
+        } else {
+            names
+        };
+        let mut instances = Vec::new();
+        for instance in names {
+            instances.push((instance, Subject::build_one(scenario, name, contract)?));
+        }
+        Ok(Built {
+            instances: Arc::new(instances),
+        })
+    }
+
+    fn build_one(
+        scenario: &Scenario,
+        name: &str,
+        contract: ContractName,
+    ) -> Result<Subject, String> {
         let maxsize = scenario.subject.params.maxsize as usize;
         let custom = CUSTOM
             .lock()
@@ -112,6 +155,41 @@ pub enum Op {
     Ident(String),
 }
 
+/// An operation and the lock or queue it acts on (`None`: the only one).
+pub struct Call {
+    pub op: Op,
+    pub on: Option<String>,
+}
+
+impl Call {
+    /// The call of `step` (not a `sleep`) for `actor` in `round`.
+    pub fn of(step: &Step, vars: &BTreeMap<String, String>, actor: &str, round: u32) -> Call {
+        Call {
+            op: Op::of(step, vars, actor, round),
+            on: step.instance().map(|(_, name, _)| name.to_owned()),
+        }
+    }
+
+    /// The call as Python would write it: `put("a", block=False)`, `A.acquire()`.
+    pub fn describe(&self) -> String {
+        match &self.on {
+            Some(on) => format!("{on}.{}", self.op.describe()),
+            None => self.op.describe(),
+        }
+    }
+
+    /// The item a `put` passes.
+    pub fn arg(&self) -> Option<String> {
+        self.op.arg()
+    }
+
+    /// Applies the operation to its instance: the value it returned (as text), or the
+    /// contract error.
+    pub fn apply(&self, built: &Built, section: &Section) -> Result<Option<String>, String> {
+        self.op.apply(built.get(self.on.as_deref())?, section)
+    }
+}
+
 fn wait_of(block: bool, timeout: Option<Dur>) -> Wait {
     match (block, timeout) {
         (false, _) => Wait::No,
@@ -122,7 +200,7 @@ fn wait_of(block: bool, timeout: Option<Dur>) -> Wait {
 
 impl Op {
     /// The operation of `step` (not a `sleep`) for `actor` in `round`.
-    pub fn of(step: &Step, vars: &BTreeMap<String, String>, actor: &str, round: u32) -> Op {
+    fn of(step: &Step, vars: &BTreeMap<String, String>, actor: &str, round: u32) -> Op {
         // Thread names take variables, `{actor}` and `{i}` like items do.
         let name = |n: &String| vars::fill_step(n, vars, actor, round);
         let simple = [
@@ -173,7 +251,7 @@ impl Op {
     }
 
     /// The call as Python would write it: `put("a", block=False)`.
-    pub fn describe(&self) -> String {
+    fn describe(&self) -> String {
         let wait = |w: &Wait| match w {
             Wait::Forever => String::new(),
             Wait::No => "block=False".into(),
@@ -214,7 +292,7 @@ impl Op {
     }
 
     /// The item a `put` passes.
-    pub fn arg(&self) -> Option<String> {
+    fn arg(&self) -> Option<String> {
         match self {
             Op::Put(item, _) => Some(item.clone()),
             _ => None,
@@ -222,7 +300,7 @@ impl Op {
     }
 
     /// Applies the operation: the value it returned (as text), or the contract error.
-    pub fn apply(&self, subject: &Subject, section: &Section) -> Result<Option<String>, String> {
+    fn apply(&self, subject: &Subject, section: &Section) -> Result<Option<String>, String> {
         let text = |b: bool| Ok(Some(b.to_string()));
         match (self, subject) {
             (Op::Enter, _) => {

@@ -27,31 +27,31 @@ pub struct Step {
     /// Queue: `qsize()`.
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "present_or_default",
         skip_serializing_if = "Option::is_none"
     )]
-    pub qsize: Option<NoArgs>,
+    pub qsize: Option<QueueArg>,
     /// Queue: `empty()`.
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "present_or_default",
         skip_serializing_if = "Option::is_none"
     )]
-    pub empty: Option<NoArgs>,
+    pub empty: Option<QueueArg>,
     /// Queue: `full()`.
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "present_or_default",
         skip_serializing_if = "Option::is_none"
     )]
-    pub full: Option<NoArgs>,
+    pub full: Option<QueueArg>,
     /// Queue: `close()`.
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "present_or_default",
         skip_serializing_if = "Option::is_none"
     )]
-    pub close: Option<NoArgs>,
+    pub close: Option<QueueArg>,
     /// Event: `set()`.
     #[serde(
         default,
@@ -94,21 +94,21 @@ pub struct Step {
         deserialize_with = "present_or_default",
         skip_serializing_if = "Option::is_none"
     )]
-    pub acquire: Option<GetOp>,
+    pub acquire: Option<AcquireOp>,
     /// Lock: `release()`; fails with `not-locked` if nobody holds it.
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "present_or_default",
         skip_serializing_if = "Option::is_none"
     )]
-    pub release: Option<NoArgs>,
+    pub release: Option<LockArg>,
     /// Lock: `locked()`.
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "present_or_default",
         skip_serializing_if = "Option::is_none"
     )]
-    pub locked: Option<NoArgs>,
+    pub locked: Option<LockArg>,
     /// Lock: `with lock:` around a block that holds it this long, and raises if asked.
     /// Fails with `raised` when the block raised (after the lock was released).
     #[serde(
@@ -191,10 +191,56 @@ pub(super) fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NoArgs>,
     Option::<NoArgs>::deserialize(d).map(|v| Some(v.unwrap_or_default()))
 }
 
+/// Which of the scenario's queues a queue operation acts on (`subject.queues`); without
+/// `queue`, the only one.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QueueArg {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+}
+
+/// Which of the scenario's locks a lock operation acts on (`subject.locks`); without `lock`,
+/// the only one.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LockArg {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock: Option<String>,
+}
+
+/// Lock `acquire`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcquireOp {
+    /// Which lock (`subject.locks`); default the only one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock: Option<String>,
+    /// Python's `blocking`: default true.
+    #[serde(default = "yes")]
+    pub block: bool,
+    /// Python's `timeout`; only with `block: true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<Dur>,
+}
+
+impl Default for AcquireOp {
+    fn default() -> Self {
+        AcquireOp {
+            lock: None,
+            block: true,
+            timeout: None,
+        }
+    }
+}
+
 /// Queue `put`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PutOp {
+    /// Which queue (`subject.queues`); default the only one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
     /// The item (a string or number; `{i}`, `{actor}` and variables are filled in).
     pub item: Text,
     /// Python's `block`: default true.
@@ -228,6 +274,9 @@ pub struct JoinOp {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WithOp {
+    /// Which lock (`subject.locks`); default the only one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock: Option<String>,
     /// How long the block holds the lock.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hold: Option<Dur>,
@@ -245,10 +294,13 @@ pub struct WaitOp {
     pub timeout: Option<Dur>,
 }
 
-/// Queue `get`, and lock `acquire`.
+/// Queue `get`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetOp {
+    /// Which queue (`subject.queues`); default the only one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
     /// Python's `block`: default true.
     #[serde(default = "yes")]
     pub block: bool,
@@ -260,6 +312,7 @@ pub struct GetOp {
 impl Default for GetOp {
     fn default() -> Self {
         GetOp {
+            queue: None,
             block: true,
             timeout: None,
         }
@@ -325,7 +378,40 @@ impl fmt::Display for OpError {
     }
 }
 
+/// Which kind of instance a step's operation names: a lock or a queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstanceKind {
+    Lock,
+    Queue,
+}
+
 impl Step {
+    /// The lock or queue the step names (`acquire: { lock: A }`), with the path of the key
+    /// inside the step (`acquire.lock`); None when it names none.
+    pub fn instance(&self) -> Option<(InstanceKind, &str, String)> {
+        fn lock<'s>(op: &str, name: &'s Option<String>) -> Option<(InstanceKind, &'s str, String)> {
+            name.as_deref()
+                .map(|n| (InstanceKind::Lock, n, format!("{op}.lock")))
+        }
+        fn queue<'s>(
+            op: &str,
+            name: &'s Option<String>,
+        ) -> Option<(InstanceKind, &'s str, String)> {
+            name.as_deref()
+                .map(|n| (InstanceKind::Queue, n, format!("{op}.queue")))
+        }
+        None.or_else(|| self.acquire.as_ref().and_then(|a| lock("acquire", &a.lock)))
+            .or_else(|| self.release.as_ref().and_then(|a| lock("release", &a.lock)))
+            .or_else(|| self.locked.as_ref().and_then(|a| lock("locked", &a.lock)))
+            .or_else(|| self.with.as_ref().and_then(|a| lock("with", &a.lock)))
+            .or_else(|| self.put.as_ref().and_then(|a| queue("put", &a.queue)))
+            .or_else(|| self.get.as_ref().and_then(|a| queue("get", &a.queue)))
+            .or_else(|| self.qsize.as_ref().and_then(|a| queue("qsize", &a.queue)))
+            .or_else(|| self.empty.as_ref().and_then(|a| queue("empty", &a.queue)))
+            .or_else(|| self.full.as_ref().and_then(|a| queue("full", &a.queue)))
+            .or_else(|| self.close.as_ref().and_then(|a| queue("close", &a.queue)))
+    }
+
     /// A step of the harness's own that calls nothing: `sleep`, `await_waiters`.
     pub fn is_pause(&self) -> bool {
         self.sleep.is_some() || self.await_waiters.is_some()

@@ -103,6 +103,14 @@ pub struct SubjectSpec {
     /// Parameters for the library subject's constructor.
     #[serde(default)]
     pub params: Params,
+    /// Lock scenarios: several locks, each a subject of its own, by name (`[A, B]`); steps
+    /// name one with `lock: A`. Default: one lock, which steps need not name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locks: Vec<String>,
+    /// Queue scenarios: several queues by name (`[requests, replies]`); steps name one with
+    /// `queue: requests`. Default: one queue.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub queues: Vec<String>,
     /// A program's command line; `{ref:NAME}` names a reference program. `--target` replaces it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub program: Option<Text>,
@@ -130,6 +138,15 @@ pub struct SubjectSpec {
 }
 
 impl SubjectSpec {
+    /// The names of the scenario's locks or queues, as `subject` declares them (empty: one,
+    /// unnamed).
+    pub fn instances(&self, kind: InstanceKind) -> &[String] {
+        match kind {
+            InstanceKind::Lock => &self.locks,
+            InstanceKind::Queue => &self.queues,
+        }
+    }
+
     /// A program scenario (a command line, or server models), not a library one.
     pub fn is_program(&self) -> bool {
         self.program.is_some() || !self.models.is_empty()

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{check_level, first_two_written, Checker};
-use crate::load::model::{ContractName, Expect, Scenario, Step};
+use crate::load::model::{ContractName, Expect, InstanceKind, Scenario, Step, SubjectSpec};
 use crate::load::suggest;
 
 fn labels(s: &Scenario) -> BTreeMap<&str, (String, usize)> {
@@ -40,7 +40,7 @@ pub(super) fn check_actors(c: &mut Checker, s: &Scenario) {
                     );
                 }
             }
-            check_step(c, &path, step, s.subject.contract, &labels);
+            check_step(c, &path, step, &s.subject, &labels);
         }
     }
 }
@@ -49,9 +49,10 @@ fn check_step(
     c: &mut Checker,
     path: &str,
     step: &Step,
-    contract: Option<ContractName>,
+    subject: &SubjectSpec,
     labels: &BTreeMap<&str, (String, usize)>,
 ) {
+    let contract = subject.contract;
     let kinds = step.kinds();
     let kind = match kinds.as_slice() {
         [one] => *one,
@@ -152,6 +153,7 @@ fn check_step(
             );
         }
     }
+    check_instance(c, path, kind, step, subject);
     if matches!(kind, "sleep" | "await_waiters") && step.label.is_some() {
         c.at_key(
             format!("{path}.label"),
@@ -168,6 +170,111 @@ fn check_step(
     }
     if let Some(e) = &step.expect {
         check_expect(c, &format!("{path}.expect"), kind, e, labels);
+    }
+}
+
+/// The names a scenario declares for its locks or queues are fit to use.
+pub(super) fn check_instance_names(c: &mut Checker, s: &SubjectSpec) {
+    for (key, kind, contract) in [
+        ("locks", InstanceKind::Lock, ContractName::Lock),
+        ("queues", InstanceKind::Queue, ContractName::Queue),
+    ] {
+        let names = s.instances(kind);
+        if names.is_empty() {
+            continue;
+        }
+        if s.contract != Some(contract) {
+            let this = match s.contract {
+                Some(other) if other.name().starts_with('e') => format!("an {}", other.name()),
+                Some(other) => format!("a {}", other.name()),
+                None => "a program".to_owned(),
+            };
+            c.at_key(
+                format!("subject.{key}"),
+                format!(
+                    "`{key}` names the {key} of a {} scenario; this one is {this} scenario",
+                    contract.name(),
+                ),
+                None,
+            );
+            continue;
+        }
+        let mut seen = BTreeSet::new();
+        for (i, name) in names.iter().enumerate() {
+            let fit = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|ch| ch.is_alphanumeric() || ch == '_' || ch == '-');
+            if !fit {
+                c.at(
+                    format!("subject.{key}[{i}]"),
+                    format!("bad {} name `{name}`", singular(kind)),
+                    Some("use letters, digits, `_` and `-`, e.g. `A` or `fork-1`".into()),
+                );
+            } else if !seen.insert(name.as_str()) {
+                c.at(
+                    format!("subject.{key}[{i}]"),
+                    format!("{} `{name}` is named twice", singular(kind)),
+                    Some(format!(
+                        "each of `{key}` is a {} of its own",
+                        singular(kind)
+                    )),
+                );
+            }
+        }
+    }
+}
+
+fn singular(kind: InstanceKind) -> &'static str {
+    match kind {
+        InstanceKind::Lock => "lock",
+        InstanceKind::Queue => "queue",
+    }
+}
+
+/// The lock or queue a step names exists; a step that names none is fine only when the
+/// scenario has one.
+fn check_instance(c: &mut Checker, path: &str, kind: &str, step: &Step, subject: &SubjectSpec) {
+    let needs = match kind {
+        "acquire" | "release" | "locked" | "with" => InstanceKind::Lock,
+        "put" | "get" | "qsize" | "empty" | "full" | "close" => InstanceKind::Queue,
+        _ => return,
+    };
+    let declared = subject.instances(needs);
+    let (key, what) = match needs {
+        InstanceKind::Lock => ("lock", "locks"),
+        InstanceKind::Queue => ("queue", "queues"),
+    };
+    match step.instance() {
+        Some((_, name, at)) if declared.is_empty() => c.at(
+            format!("{path}.{at}"),
+            format!("this scenario has one {key}, with no name: `{key}: {name}` names nothing"),
+            Some(format!(
+                "declare them under `subject`, e.g. `{what}: [{name}, ...]`, or remove `{key}:`"
+            )),
+        ),
+        Some((_, name, at)) if !declared.iter().any(|d| d == name) => {
+            let list = declared.join(", ");
+            let help = match suggest::nearest(name, declared.iter().map(String::as_str)) {
+                Some(n) => format!("did you mean `{n}`? the {what} are {list} (`subject.{what}`)"),
+                None => format!("the {what} are {list} (`subject.{what}`)"),
+            };
+            c.at(
+                format!("{path}.{at}"),
+                format!("no {key} is called `{name}`"),
+                Some(help),
+            );
+        }
+        None if declared.len() > 1 => c.at_key(
+            format!("{path}.{kind}"),
+            format!(
+                "this scenario has {} {what} ({}): say which one `{kind}` acts on",
+                declared.len(),
+                declared.join(", ")
+            ),
+            Some(format!("e.g. `{kind}: {{ {key}: {} }}`", declared[0])),
+        ),
+        _ => {}
     }
 }
 
