@@ -137,7 +137,7 @@ fn run_actor(
                 }
                 continue;
             }
-            let op = Call::of(step, vars, actor, round);
+            let op = Call::of(step, vars, actor, at);
             let deadline = step.expect.as_ref().and_then(deadline_of);
             shared
                 .in_flight

@@ -13,6 +13,7 @@ use conform_impls::sync::{self, explore, thread, Backend, Budget};
 
 use super::library::{panic_text, Sink};
 use super::ops::{Call, Section, Subject};
+use super::watch::{self, Watch};
 use crate::evidence::{Event, EventKind, Evidence, StepAt};
 use crate::judge::class::{FailureClass, Level};
 use crate::judge::library::Judge;
@@ -61,10 +62,14 @@ pub fn run(
         // PCT schedules threads by priority: with one actor there is nothing to choose.
         pct: scenario.actors.len() > 1,
     };
+    // What each simulated thread holds and waits for, for a deadlock's explanation.
+    let watch = Arc::new(Watch::default());
+    let entered = watch::enter(&watch);
     let outcome = catch_unwind(AssertUnwindSafe(|| match replay {
         Some(schedule) if checker == Explorer::Shuttle => sync::replay(schedule, body),
         _ => explore(backend, budget, body),
     }));
+    drop(entered);
     let schedule = match (&outcome, checker) {
         (Err(_), Explorer::Shuttle) => sync::failing_schedule(),
         _ => None,
@@ -83,7 +88,20 @@ pub fn run(
             for e in trace.lock().unwrap_or_else(|p| p.into_inner()).iter() {
                 sink(e.clone());
             }
-            failure(checker, &panic_text(&panic))
+            let checks = failure(checker, &panic_text(&panic));
+            if checks
+                .iter()
+                .any(|c| c.class == Some(FailureClass::Deadlock))
+            {
+                for (actor, held, wants) in watch.holdings() {
+                    sink(Event {
+                        at_us: 0,
+                        actor,
+                        kind: EventKind::Holding { held, wants },
+                    });
+                }
+            }
+            checks
         }
     };
     let explored = EventKind::Explored {
@@ -162,6 +180,7 @@ fn execute(
 ) {
     let trace: Trace = Arc::default();
     *last.lock().unwrap_or_else(|p| p.into_inner()) = trace.clone();
+    watch::reset();
     let clock = Arc::new(AtomicU64::new(1));
     let built = Subject::build(scenario, subject).expect("checked before");
     let section = Section::default();
@@ -179,6 +198,7 @@ fn execute(
                 clock.clone(),
             );
             thread::spawn(move || {
+                watch::actor(&actor);
                 let record = |kind| {
                     let at_us = clock.fetch_add(1, Ordering::Relaxed);
                     trace.lock().unwrap_or_else(|p| p.into_inner()).push(Event {
@@ -206,7 +226,7 @@ fn execute(
                             }
                             continue;
                         }
-                        let op = Call::of(step, &vars, &actor, round);
+                        let op = Call::of(step, &vars, &actor, at);
                         record(EventKind::Call {
                             at,
                             call: op.describe(),

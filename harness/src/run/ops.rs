@@ -14,6 +14,8 @@ use conform_impls::contracts::thread::{ThreadHandle, Threads};
 use conform_impls::registry;
 use conform_impls::sync::thread;
 
+use super::watch;
+use crate::evidence::StepAt;
 use crate::load::duration::Dur;
 use crate::load::model::{ContractName, Scenario, Step};
 use crate::load::vars;
@@ -155,18 +157,20 @@ pub enum Op {
     Ident(String),
 }
 
-/// An operation and the lock or queue it acts on (`None`: the only one).
+/// An operation, the lock or queue it acts on (`None`: the only one), and the step it is.
 pub struct Call {
     pub op: Op,
     pub on: Option<String>,
+    pub at: StepAt,
 }
 
 impl Call {
-    /// The call of `step` (not a `sleep`) for `actor` in `round`.
-    pub fn of(step: &Step, vars: &BTreeMap<String, String>, actor: &str, round: u32) -> Call {
+    /// The call of `step` (not a `sleep`) for `actor`, at `at` (its index and round).
+    pub fn of(step: &Step, vars: &BTreeMap<String, String>, actor: &str, at: StepAt) -> Call {
         Call {
-            op: Op::of(step, vars, actor, round),
+            op: Op::of(step, vars, actor, at.round),
             on: step.instance().map(|(_, name, _)| name.to_owned()),
+            at,
         }
     }
 
@@ -186,7 +190,32 @@ impl Call {
     /// Applies the operation to its instance: the value it returned (as text), or the
     /// contract error.
     pub fn apply(&self, built: &Built, section: &Section) -> Result<Option<String>, String> {
-        self.op.apply(built.get(self.on.as_deref())?, section)
+        let subject = built.get(self.on.as_deref())?;
+        // The scenario's own locks, for the lock watch (a deadlock's explanation, lockdep).
+        let name = self.on.as_deref().unwrap_or_default();
+        match (&self.op, subject) {
+            (Op::Acquire(_), Subject::Lock(_)) => {
+                watch::wants(name, self.at);
+                let result = self.op.apply(subject, section);
+                let taken = matches!(&result, Ok(Some(v)) if v == "true");
+                watch::acquired(name, self.at, taken);
+                result
+            }
+            (Op::With(..), Subject::Lock(_)) => {
+                watch::wants(name, self.at);
+                let result = self.op.apply(subject, section);
+                watch::acquired(name, self.at, false);
+                result
+            }
+            (Op::Release, Subject::Lock(_)) => {
+                let result = self.op.apply(subject, section);
+                if result.is_ok() {
+                    watch::released(name);
+                }
+                result
+            }
+            _ => self.op.apply(subject, section),
+        }
     }
 }
 
