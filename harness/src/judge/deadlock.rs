@@ -151,7 +151,7 @@ pub fn explain(scenario: &Scenario, file: &Path, evidence: &Evidence) -> Option<
         }
         let list: Vec<String> = held
             .iter()
-            .map(|u| format!("{}, taken at {},", u.lock, where_taken(actor, u)))
+            .map(|u| format!("{} (taken at {})", u.lock, where_taken(actor, u)))
             .collect();
         format!("holds {}", list.join(" and "))
     };

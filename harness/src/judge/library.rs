@@ -83,7 +83,10 @@ impl Judge<'_> {
         let nonblocking = step.get.as_ref().is_some_and(|g| !g.block)
             || step.put.as_ref().is_some_and(|p| !p.block)
             || step.acquire.as_ref().is_some_and(|a| !a.block)
-            || !matches!(kind, "get" | "put" | "acquire" | "wait" | "join");
+            || !matches!(
+                kind,
+                "get" | "put" | "acquire" | "wait" | "join" | "acquire_all" | "acquire_or_back_off"
+            );
         let mut failed = Vec::new();
         let mut ran = 0;
         for round in 0..rounds {

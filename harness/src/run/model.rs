@@ -41,14 +41,20 @@ pub fn run(
 ) -> Result<(), String> {
     Subject::build(scenario, subject)?;
     let last: Arc<Mutex<Trace>> = Arc::default();
+    // How many executions the checker ran: what "every interleaving" came to.
+    let executions = Arc::new(AtomicU64::new(0));
     let body = {
-        let (scenario, subject, vars, last) = (
+        let (scenario, subject, vars, last, executions) = (
             Arc::new(scenario.clone()),
             subject.to_owned(),
             Arc::new(vars.clone()),
             last.clone(),
+            executions.clone(),
         );
-        move || execute(&scenario, &subject, &vars, &last)
+        move || {
+            executions.fetch_add(1, Ordering::Relaxed);
+            execute(&scenario, &subject, &vars, &last)
+        }
     };
     let backend = match checker {
         Explorer::Loom => Backend::Loom,
@@ -82,7 +88,17 @@ pub fn run(
             passed: true,
             class: None,
             expected: "every check to hold".into(),
-            observed: "every one held".into(),
+            observed: match checker {
+                Explorer::Loom => format!(
+                    "every one held, in all {} executions within {} preemptions",
+                    executions.load(Ordering::Relaxed),
+                    budget.preemptions
+                ),
+                _ => format!(
+                    "every one held, in {} executions",
+                    executions.load(Ordering::Relaxed)
+                ),
+            },
         }],
         Err(panic) => {
             for e in trace.lock().unwrap_or_else(|p| p.into_inner()).iter() {

@@ -120,14 +120,17 @@ pub fn wants(name: &str, at: StepAt) {
 }
 
 /// The scenario's lock `name` was taken (`taken`) or not (a try or a timeout that gave up)
-/// by the step at `at`.
-pub fn acquired(name: &str, at: StepAt, taken: bool) {
+/// by the step at `at`; `waited`: it would have waited as long as it took (only such an
+/// acquire orders the lock after those the thread holds: a try or a timed acquire cannot
+/// deadlock, as Linux's lockdep treats a trylock).
+pub fn acquired(name: &str, at: StepAt, taken: bool, waited: bool) {
     let thread = sync::thread::current_id();
     with_current(|w| {
         let mut state = w.lock();
         state.threads.entry(thread.clone()).or_default().wants = None;
         if taken {
-            state.taken(&thread, own(name, at));
+            let ordered = if waited { usize::MAX } else { 0 };
+            state.taken_after(&thread, own(name, at), ordered);
         }
     });
 }
@@ -180,9 +183,15 @@ impl State {
 
     /// `thread` took `lock`: an edge from every lock it holds to this one.
     fn taken(&mut self, thread: &str, lock: LockUse) {
+        self.taken_after(thread, lock, usize::MAX);
+    }
+
+    /// `thread` took `lock`: an edge to it from the first `ordered` locks it holds (all of
+    /// them for a lock it waited for; none for a try, which cannot deadlock).
+    fn taken_after(&mut self, thread: &str, lock: LockUse, ordered: usize) {
         let name = self.name_of(thread);
         let holds = self.threads.entry(thread.to_owned()).or_default();
-        for first in &holds.held {
+        for first in holds.held.iter().take(ordered) {
             if first.key != lock.key {
                 self.edges
                     .entry((first.key.clone(), lock.key.clone()))

@@ -20,6 +20,10 @@ pub enum LockBug {
     /// `with lock:` written as acquire, body, release, with no `finally`: a block that
     /// raises leaves the lock held for ever.
     WithNoFinally,
+    /// `acquire(blocking=False)` waits like a blocking one: a "try" that holds on to what
+    /// the caller already has while it waits, which brings back the hold-and-wait that
+    /// try-and-back-off and all-or-nothing acquisition rely on it to avoid.
+    TryAcquireBlocks,
 }
 
 pub struct MutantLock {
@@ -46,6 +50,7 @@ impl Lock for MutantLock {
         }
         let wait = match wait {
             Wait::For(t) if self.bug == LockBug::TimeoutEarly => Wait::For(t / 4), // BUG(TimeoutEarly)
+            Wait::No if self.bug == LockBug::TryAcquireBlocks => Wait::Forever, // BUG(TryAcquireBlocks)
             other => other,
         };
         let (mut held, gave_up) = self.freed.wait_while(self.held.lock(), wait, |held| *held);

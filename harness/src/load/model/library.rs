@@ -117,6 +117,18 @@ pub struct Step {
         skip_serializing_if = "Option::is_none"
     )]
     pub with: Option<WithOp>,
+    /// Lock: take every lock named, all at once or none, through the scenario's lock set
+    /// (a waiter); waits holding none of them. Breaks hold and wait.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acquire_all: Option<Vec<String>>,
+    /// Lock: give back every lock named, through the lock set (waking its waiters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_all: Option<Vec<String>>,
+    /// Lock: take the locks named one after the other; the first as long as it takes, each
+    /// next only if free (or within `timeout`); else give back what it holds, back off and
+    /// start again. Breaks no preemption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acquire_or_back_off: Option<BackOffOp>,
     /// Thread: start a thread with this name whose target runs for a while.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<StartOp>,
@@ -249,6 +261,64 @@ pub struct PutOp {
     /// Python's `timeout`; only with `block: true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<Dur>,
+}
+
+/// Lock `acquire_or_back_off`: `[A, B]`, or `{ locks: [A, B], timeout: 50ms, pause: 100ms }`.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BackOffOp {
+    /// The locks, in the order they are taken.
+    pub locks: Vec<String>,
+    /// How long each lock after the first may be waited for (default: not at all, a try).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<Dur>,
+    /// Work done between taking one lock and the next (a sleep; a yield under a checker).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause: Option<Dur>,
+}
+
+impl<'de> Deserialize<'de> for BackOffOp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            locks: Vec<String>,
+            #[serde(default)]
+            timeout: Option<Dur>,
+            #[serde(default)]
+            pause: Option<Dur>,
+        }
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = BackOffOp;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of locks, or a map with `locks`, `timeout` and `pause`")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<BackOffOp, A::Error> {
+                let locks =
+                    Vec::<String>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(BackOffOp {
+                    locks,
+                    ..BackOffOp::default()
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<BackOffOp, A::Error> {
+                let f = Full::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(BackOffOp {
+                    locks: f.locks,
+                    timeout: f.timeout,
+                    pause: f.pause,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// Thread `start`: `Thread(target=..., name=thread).start()`, the target running for
@@ -386,6 +456,20 @@ pub enum InstanceKind {
 }
 
 impl Step {
+    /// The locks a step takes or gives back together (`acquire_all: [A, B]`), with the
+    /// path of the list inside the step.
+    pub fn lock_list(&self) -> Option<(&[String], &'static str)> {
+        if let Some(l) = &self.acquire_all {
+            Some((l, "acquire_all"))
+        } else if let Some(l) = &self.release_all {
+            Some((l, "release_all"))
+        } else {
+            self.acquire_or_back_off
+                .as_ref()
+                .map(|b| (b.locks.as_slice(), "acquire_or_back_off"))
+        }
+    }
+
     /// The lock or queue the step names (`acquire: { lock: A }`), with the path of the key
     /// inside the step (`acquire.lock`); None when it names none.
     pub fn instance(&self) -> Option<(InstanceKind, &str, String)> {
@@ -435,6 +519,9 @@ impl Step {
             ("release", self.release.is_some()),
             ("locked", self.locked.is_some()),
             ("with", self.with.is_some()),
+            ("acquire_all", self.acquire_all.is_some()),
+            ("release_all", self.release_all.is_some()),
+            ("acquire_or_back_off", self.acquire_or_back_off.is_some()),
             ("enter", self.enter.is_some()),
             ("leave", self.leave.is_some()),
             ("start", self.start.is_some()),
@@ -470,6 +557,9 @@ impl Step {
         "release",
         "locked",
         "with",
+        "acquire_all",
+        "release_all",
+        "acquire_or_back_off",
         "enter",
         "leave",
         "bump",

@@ -107,6 +107,11 @@ pub struct SubjectSpec {
     /// name one with `lock: A`. Default: one lock, which steps need not name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub locks: Vec<String>,
+    /// Lock scenarios: counting semaphores by name and size (`{ seats: 4 }`), which steps
+    /// name as they name locks (`acquire: { lock: seats }`). Always the reference
+    /// semaphore, whatever lock is under test.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub semaphores: BTreeMap<String, u32>,
     /// Queue scenarios: several queues by name (`[requests, replies]`); steps name one with
     /// `queue: requests`. Default: one queue.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -147,6 +152,15 @@ impl SubjectSpec {
         }
     }
 
+    /// Every name a step may give as its `lock`: the locks, then the semaphores.
+    pub fn lock_names(&self) -> Vec<String> {
+        self.locks
+            .iter()
+            .chain(self.semaphores.keys())
+            .cloned()
+            .collect()
+    }
+
     /// A program scenario (a command line, or server models), not a library one.
     pub fn is_program(&self) -> bool {
         self.program.is_some() || !self.models.is_empty()
@@ -170,7 +184,15 @@ impl ContractName {
         match self {
             ContractName::Queue => &["put", "get", "qsize", "empty", "full", "close"],
             ContractName::Event => &["set", "set_clear", "clear", "is_set", "wait"],
-            ContractName::Lock => &["acquire", "release", "locked", "with"],
+            ContractName::Lock => &[
+                "acquire",
+                "release",
+                "locked",
+                "with",
+                "acquire_all",
+                "release_all",
+                "acquire_or_back_off",
+            ],
             ContractName::Thread => &["start", "is_alive", "join", "thread_name", "ident"],
         }
     }

@@ -13,7 +13,7 @@ use super::{suggest, vars};
 use crate::catalogue::Catalogue;
 use crate::judge::class::Level;
 use crate::load::model::Scenario;
-use library::{check_actors, check_instance_names};
+use library::{check_actors, check_instance_names, check_semaphores};
 use program::check_program;
 
 /// A problem found after deserialising, at a path of the document.
@@ -86,6 +86,7 @@ pub fn check(
     check_header(&mut c, s);
     check_subject(&mut c, s);
     check_instance_names(&mut c, &s.subject);
+    check_semaphores(&mut c, &s.subject);
     check_actors(&mut c, s);
     check_asserts(&mut c, s);
     let mut located: Vec<Located> = c
