@@ -187,7 +187,7 @@ pub fn explain(scenario: &Scenario, file: &Path, evidence: &Evidence) -> Option<
         Some(cycle) => {
             let arrows: Vec<&str> = cycle.iter().chain(cycle.first()).copied().collect();
             lines.push(format!(
-                "a wait-for cycle, {}: each holds a lock the next one waits for, and none can \
+                "a wait-for cycle, {}: each waits for a lock the next one holds, and none can \
                  go on",
                 arrows.join(" → ")
             ));

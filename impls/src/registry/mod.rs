@@ -267,6 +267,9 @@ static SUBJECTS: &[Subject] = &[
         catch_by("shuttle", "deadlock.global-lock-order", "deadlock"),
         catch_by("loom", "deadlock.back-off", "deadlock"),
         catch_by("shuttle", "deadlock.back-off", "deadlock"),
+        catch_by("shuttle", "deadlock.philosophers-ordered", "deadlock"),
+        catch_by("shuttle", "deadlock.philosophers-four-seats", "deadlock"),
+        catch_by("shuttle", "deadlock.philosophers-back-off", "deadlock"),
     ]),
     mutant_of(Contract::Lock, "mutant:lock-with-no-finally", "`with lock:` as acquire, block, release with no finally: a block that raises leaves it held", &[catch("lock.with-releases-on-raise", "wrong-result")]),
     mutant_of(Contract::Lock, "mutant:lock-handoff-keeps-timed-out-waiter", "a hand-off lock whose timed-out acquire stays counted as a waiter: the next release hands the lock to nobody", &[catch("lock.timeout-leaves-usable", "wrong-result")]),
@@ -275,6 +278,8 @@ static SUBJECTS: &[Subject] = &[
         catch_by("shuttle", "deadlock.all-or-nothing", "deadlock"),
         catch_by("loom", "deadlock.back-off", "deadlock"),
         catch_by("shuttle", "deadlock.back-off", "deadlock"),
+        catch_by("shuttle", "deadlock.philosophers-waiter", "deadlock"),
+        catch_by("shuttle", "deadlock.philosophers-back-off", "deadlock"),
     ]),
     reference(Contract::Thread, "the reference threads: an alive flag cleared when the target ends, join waits on it"),
     mutant_of(Contract::Thread, "mutant:thread-alive-forever", "is_alive is never cleared, and join waits for it", &[
