@@ -69,6 +69,15 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         wants: Option<LockUse>,
     },
+    /// The lock-order graph of the run (of the execution, under a checker), as a lock-order
+    /// checker (Linux's lockdep) builds it: how many locks and edges (B taken while A was
+    /// held), and its cycles, each as its edges in order. Recorded when the scenario asserts
+    /// `lock_order`.
+    LockOrder {
+        locks: usize,
+        edges: usize,
+        cycles: Vec<Vec<LockEdge>>,
+    },
     /// Free text from the harness (e.g. why a worker was killed).
     Note { text: String },
     /// A regex's named group matched this in a line the program printed: `{name}` in later
@@ -119,6 +128,15 @@ pub struct LockUse {
     /// A facade mutex: where in the code it is taken (`file:line`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+}
+
+/// An edge of the lock-order graph: `then` was taken while `first` was held, by `thread`
+/// (an actor's name), the first time this order was seen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockEdge {
+    pub thread: String,
+    pub first: LockUse,
+    pub then: LockUse,
 }
 
 /// A measurement of the subject at a moment (filled by program observers).

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::evidence::{EventKind, Evidence, LockUse, StepAt};
+use crate::evidence::{EventKind, Evidence, LockEdge, LockUse, StepAt};
 use crate::load::model::Scenario;
 use crate::load::source_map::{line_col, SourceMap};
 
@@ -108,7 +108,8 @@ pub fn explain(scenario: &Scenario, file: &Path, evidence: &Evidence) -> Option<
     };
     let where_taken = |actor: &str, u: &LockUse| -> String {
         match (&u.step, &u.code) {
-            (Some(at), _) => call_at(actor, *at),
+            (Some(at), Some(code)) => format!("{code}, inside {}", call_at(actor, *at)),
+            (Some(at), None) => call_at(actor, *at),
             (None, Some(code)) => code.clone(),
             (None, None) => "?".into(),
         }
@@ -160,10 +161,10 @@ pub fn explain(scenario: &Scenario, file: &Path, evidence: &Evidence) -> Option<
         match (&p.wants, &p.stuck) {
             (Some(w), stuck) => {
                 let at = match (&w.step, &w.code, stuck) {
-                    (Some(at), _, _) => call_at(actor, *at),
-                    (None, Some(code), Some((at, _))) => {
+                    (Some(at), Some(code), _) | (None, Some(code), Some((at, _))) => {
                         format!("{code}, inside {}", call_at(actor, *at))
                     }
+                    (Some(at), None, _) => call_at(actor, *at),
                     (None, Some(code), None) => code.clone(),
                     _ => "?".into(),
                 };
@@ -251,6 +252,95 @@ pub fn explain(scenario: &Scenario, file: &Path, evidence: &Evidence) -> Option<
     Some(Explanation { short, lines })
 }
 
+/// A lock-order cycle in words, one line per edge: "t1 took B at step 2 `B.acquire()`
+/// while holding A (taken at step 1 `A.acquire()`)". `call` gives a step's call text and
+/// `place` its line in the file, when known.
+pub fn describe_cycle(
+    cycle: &[LockEdge],
+    call: &dyn Fn(&str, StepAt) -> Option<String>,
+    place: &dyn Fn(&str, StepAt) -> Option<String>,
+) -> Vec<String> {
+    let at = |actor: &str, u: &LockUse| -> String {
+        let step = |at: StepAt| {
+            let call = call(actor, at)
+                .map(|c| format!(" `{c}`"))
+                .unwrap_or_default();
+            let place = place(actor, at)
+                .map(|p| format!(" in {p}"))
+                .unwrap_or_default();
+            format!("step {}{call}{place}", at.step + 1)
+        };
+        match (&u.step, &u.code) {
+            (Some(at), Some(code)) => format!("{code}, inside {}", step(*at)),
+            (Some(at), None) => step(*at),
+            (None, Some(code)) => code.clone(),
+            (None, None) => "?".into(),
+        }
+    };
+    cycle
+        .iter()
+        .map(|e| {
+            format!(
+                "{} took {} at {}, while holding {} (taken at {})",
+                e.thread,
+                e.then.lock,
+                at(&e.thread, &e.then),
+                e.first.lock,
+                at(&e.thread, &e.first)
+            )
+        })
+        .collect()
+}
+
+/// The cycle's locks in order, back to the first: `A → B → A`.
+pub fn cycle_path(cycle: &[LockEdge]) -> String {
+    let mut names: Vec<&str> = cycle.iter().map(|e| e.first.lock.as_str()).collect();
+    if let Some(first) = cycle.first() {
+        names.push(first.first.lock.as_str());
+    }
+    names.join(" → ")
+}
+
+/// The lock-order cycles of a trial, in plain words with the file's lines: for the
+/// verdict's explanation.
+pub fn explain_lock_order(file: &Path, evidence: &Evidence) -> Vec<String> {
+    let places = Places::new(file);
+    let calls: BTreeMap<(String, StepAt), String> = evidence
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Call { at, call, .. } => Some(((e.actor.clone(), *at), call.clone())),
+            _ => None,
+        })
+        .collect();
+    let mut lines = Vec::new();
+    for e in &evidence.events {
+        if let EventKind::LockOrder { cycles, .. } = &e.kind {
+            for cycle in cycles.iter().take(3) {
+                lines.push(format!(
+                    "the locks {} are taken in orders that form a cycle: a deadlock when these \
+                     run at the same time, although this run did not need to deadlock",
+                    cycle_path(cycle)
+                ));
+                lines.extend(
+                    describe_cycle(
+                        cycle,
+                        &|actor, at| calls.get(&(actor.to_owned(), at)).cloned(),
+                        &|actor, at| places.step(actor, at),
+                    )
+                    .into_iter()
+                    .map(|l| format!("  {l}")),
+                );
+            }
+            if cycles.len() > 3 {
+                lines.push(format!("and {} more cycles", cycles.len() - 3));
+            }
+            break;
+        }
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,7 +426,7 @@ mod tests {
         assert!(x.lines[0].contains("t1 → t2 → t1"), "{:?}", x.lines);
         assert_eq!(
             x.lines[1],
-            "t1 holds A, taken at step 1 `A.acquire()`, and waits for B at step 2 `B.acquire()`, which t2 holds"
+            "t1 holds A (taken at step 1 `A.acquire()`) and waits for B at step 2 `B.acquire()`, which t2 holds"
         );
         assert_eq!(x.lines.last().unwrap(), "t3 has finished");
     }

@@ -10,7 +10,7 @@ pub fn nearest<'a>(found: &str, candidates: impl IntoIterator<Item = &'a str>) -
             let d = strsim::damerau_levenshtein(found, c);
             (d, !c.eq_ignore_ascii_case(found), c)
         })
-        .filter(|(d, _, _)| *d <= limit)
+        .filter(|(d, other_case, _)| *d <= limit || !*other_case)
         .min_by_key(|(d, other_case, _)| (*other_case, *d))
         .map(|(_, _, c)| c)
 }

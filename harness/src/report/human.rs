@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::RunReport;
-use crate::judge::class::Outcome;
+use crate::judge::class::{FailureClass, Outcome};
 use crate::plan::Expectation;
 use crate::run::TrialResult;
 
@@ -89,7 +89,13 @@ pub fn summary(report: &RunReport, style: Style) -> String {
             );
         }
         if !t.verdict.explanation.is_empty() {
-            let _ = writeln!(out, "    why it deadlocked:");
+            let deadlocked = t.verdict.classes().contains(&FailureClass::Deadlock);
+            let why = if deadlocked {
+                "why it deadlocked"
+            } else {
+                "why it can deadlock"
+            };
+            let _ = writeln!(out, "    {why}:");
             for l in &t.verdict.explanation {
                 let _ = writeln!(out, "      {l}");
             }
@@ -127,7 +133,10 @@ pub fn summary(report: &RunReport, style: Style) -> String {
         .filter(|t| t.met && !t.verdict.explanation.is_empty() && !t.subject.starts_with("mutant:"))
         .collect();
     if !shown.is_empty() {
-        let _ = writeln!(out, "\nDeadlocks found, as the scenarios demonstrate:");
+        let _ = writeln!(
+            out,
+            "\nDeadlocks (or lock orders that can deadlock) found, as the scenarios demonstrate:"
+        );
     }
     for t in shown {
         let _ = writeln!(out, "  {}", t.name);

@@ -297,6 +297,9 @@ pub fn judge_library(
             }
             verdict.explanation = explanation.map(|x| x.lines).unwrap_or_default();
             verdict
+                .explanation
+                .extend(lock_order_lines(&verdict, &trial.scenario.file));
+            verdict
         }
     } else {
         let checks = Judge {
@@ -306,7 +309,22 @@ pub fn judge_library(
             real_time: true,
         }
         .checks();
-        Verdict::grade(checks, evidence)
+        let mut verdict = Verdict::grade(checks, evidence);
+        verdict.explanation = lock_order_lines(&verdict, &trial.scenario.file);
+        verdict
+    }
+}
+
+/// A failed `lock_order` check, explained with the file's lines.
+fn lock_order_lines(verdict: &Verdict, file: &std::path::Path) -> Vec<String> {
+    let failed = verdict
+        .checks
+        .iter()
+        .any(|c| !c.passed && c.class == Some(FailureClass::LockOrder));
+    if failed {
+        crate::judge::deadlock::explain_lock_order(file, &verdict.evidence)
+    } else {
+        Vec::new()
     }
 }
 

@@ -262,6 +262,17 @@ fn execute(
             std::panic::resume_unwind(panic);
         }
     }
+    if scenario.asserts.iter().any(|a| a.lock_order.is_some()) {
+        // This execution's lock-order graph, judged with the rest.
+        let order = watch::lock_order();
+        if let Some(kind) = order {
+            trace.lock().unwrap_or_else(|p| p.into_inner()).push(Event {
+                at_us: clock.fetch_add(1, Ordering::Relaxed),
+                actor: "harness".into(),
+                kind,
+            });
+        }
+    }
     let events = trace.lock().unwrap_or_else(|p| p.into_inner()).clone();
     let evidence = Evidence {
         events,

@@ -255,6 +255,13 @@ impl Call {
     /// Applies the operation to its instance: the value it returned (as text), or the
     /// contract error.
     pub fn apply(&self, built: &Built, section: &Section) -> Result<Option<String>, String> {
+        watch::step(Some(self.at));
+        let result = self.apply_watched(built, section);
+        watch::step(None);
+        result
+    }
+
+    fn apply_watched(&self, built: &Built, section: &Section) -> Result<Option<String>, String> {
         match &self.op {
             Op::AcquireAll(names) => {
                 let locks = built.watched(names, self.at)?;

@@ -21,24 +21,18 @@ use std::sync::{Arc, Mutex};
 
 use conform_impls::sync::{self, LockAction, LockObserver, LockReport};
 
-use crate::evidence::{LockUse, StepAt};
+use crate::evidence::{EventKind, LockEdge as Edge, LockUse, StepAt};
 
 /// What one thread holds, in the order it took them, and the lock it waits to take: one of
 /// the scenario's (a step that may block) and, inside it, a facade mutex (the step's code
 /// blocked on it).
 #[derive(Debug, Default, Clone)]
 struct Holds {
+    /// The step the thread runs now (an actor's), for the facade's locks it takes.
+    step: Option<StepAt>,
     held: Vec<LockUse>,
     wants: Option<LockUse>,
     wants_mutex: Option<LockUse>,
-}
-
-/// An edge of the lock-order graph: `then` was taken while `first` was held, by `thread`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Edge {
-    pub thread: String,
-    pub first: LockUse,
-    pub then: LockUse,
 }
 
 #[derive(Default)]
@@ -100,6 +94,13 @@ fn with_current(f: impl FnOnce(&Watch)) {
     });
 }
 
+/// The current watch's lock-order graph, as evidence.
+pub fn lock_order() -> Option<EventKind> {
+    let mut out = None;
+    with_current(|w| out = Some(w.lock_order()));
+    out
+}
+
 /// A new execution starts: the current watch forgets everything.
 pub fn reset() {
     with_current(Watch::reset);
@@ -111,6 +112,12 @@ pub fn actor(actor: &str) {
     with_current(|w| {
         w.lock().actors.insert(thread, actor.to_owned());
     });
+}
+
+/// The current thread runs the step at `at` (`None`: between steps).
+pub fn step(at: Option<StepAt>) {
+    let thread = sync::thread::current_id();
+    with_current(|w| w.lock().threads.entry(thread).or_default().step = at);
 }
 
 /// The scenario's lock `name` is about to be taken by the step at `at` (it may block).
@@ -226,13 +233,13 @@ impl Watch {
     }
 
     fn facade(&self, r: &LockReport) {
+        let mut state = self.lock();
         let lock = LockUse {
             key: format!("mutex@{:x}", r.lock),
             lock: r.lock_name(),
-            step: None,
+            step: state.threads.get(&r.thread).and_then(|h| h.step),
             code: Some(format!("{}:{}", r.location.file(), r.location.line())),
         };
-        let mut state = self.lock();
         match r.action {
             LockAction::Requested => {
                 state
@@ -280,6 +287,18 @@ impl Watch {
             .collect();
         out.sort_by(|a, b| a.0.cmp(&b.0));
         out
+    }
+
+    /// The lock-order graph's size and cycles, as evidence.
+    pub fn lock_order(&self) -> EventKind {
+        let cycles = self.cycles();
+        let state = self.lock();
+        let locks: BTreeSet<&String> = state.edges.keys().flat_map(|(a, b)| [a, b]).collect();
+        EventKind::LockOrder {
+            locks: locks.len(),
+            edges: state.edges.len(),
+            cycles,
+        }
     }
 
     /// The cycles of the lock-order graph, each as its edges in order (A → B, B → A), each
@@ -341,5 +360,67 @@ impl Watch {
         }
         out.sort_by_key(Vec::len);
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(step: usize) -> StepAt {
+        StepAt { step, round: 0 }
+    }
+
+    /// Runs `steps` as actor `name` on a thread of its own, reporting to `watch`.
+    fn run_as(watch: &Arc<Watch>, name: &'static str, steps: fn()) {
+        let watch = watch.clone();
+        std::thread::spawn(move || {
+            let _entered = enter(&watch);
+            actor(name);
+            steps();
+        })
+        .join()
+        .unwrap();
+    }
+
+    #[test]
+    fn opposite_orders_make_a_cycle_and_tries_do_not() {
+        let watch = Arc::new(Watch::default());
+        run_as(&watch, "t1", || {
+            acquired("A", at(0), true, true);
+            acquired("B", at(1), true, true);
+            released("B");
+            released("A");
+        });
+        run_as(&watch, "t2", || {
+            acquired("B", at(0), true, true);
+            // A try cannot deadlock: no order after B.
+            acquired("A", at(1), true, false);
+            released("A");
+            released("B");
+        });
+        assert!(watch.cycles().is_empty());
+        run_as(&watch, "t3", || {
+            acquired("B", at(0), true, true);
+            acquired("A", at(1), true, true);
+        });
+        let cycles = watch.cycles();
+        assert_eq!(cycles.len(), 1, "{cycles:?}");
+        let path: Vec<(&str, &str, &str)> = cycles[0]
+            .iter()
+            .map(|e| {
+                (
+                    e.thread.as_str(),
+                    e.first.lock.as_str(),
+                    e.then.lock.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(path, vec![("t1", "A", "B"), ("t3", "B", "A")]);
+        // t3 still holds both, and waits for nothing.
+        let holdings = watch.holdings();
+        assert_eq!(holdings.len(), 1);
+        assert_eq!(holdings[0].0, "t3");
+        assert_eq!(holdings[0].1.len(), 2);
     }
 }

@@ -164,3 +164,67 @@ impl Lock for HandoffLock {
         self.state.lock().held
     }
 }
+
+/// A lock that counts its waiters under a second mutex, so that `release` wakes someone only
+/// when somebody waits. `acquire` takes its state, then the count; `release` takes the count,
+/// then the state: two code paths that take the same two mutexes in opposite orders.
+///
+/// BUG(InnerOrderInverted): an `acquire` and a `release` that run at the same moment can
+/// each hold one mutex and wait for the other: a deadlock. On real threads that needs the
+/// two calls to overlap within a few instructions, so a run almost never shows it; a
+/// lock-order checker (lockdep) sees both orders in any run that acquires and releases, even
+/// one thread alone, and loom finds the interleaving.
+pub struct CountingLock {
+    state: Mutex<bool>,
+    waiters: Mutex<usize>,
+    freed: Condvar,
+}
+
+impl CountingLock {
+    pub fn new() -> Self {
+        CountingLock {
+            state: Mutex::named("the lock's state", false),
+            waiters: Mutex::named("the waiter count", 0),
+            freed: Condvar::new(),
+        }
+    }
+}
+
+impl Default for CountingLock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Lock for CountingLock {
+    fn acquire(&self, wait: Wait) -> bool {
+        let held = self.state.lock();
+        // The state, then the count.
+        *self.waiters.lock() += 1;
+        let (mut held, gave_up) = self.freed.wait_while(held, wait, |held| *held);
+        *self.waiters.lock() -= 1;
+        if gave_up {
+            return false;
+        }
+        *held = true;
+        true
+    }
+
+    fn release(&self) -> Result<(), ReleaseError> {
+        // BUG(InnerOrderInverted): the count, then the state.
+        let waiters = self.waiters.lock();
+        let mut held = self.state.lock();
+        if !*held {
+            return Err(ReleaseError::NotLocked);
+        }
+        *held = false;
+        if *waiters > 0 {
+            self.freed.notify_one();
+        }
+        Ok(())
+    }
+
+    fn locked(&self) -> bool {
+        *self.state.lock()
+    }
+}

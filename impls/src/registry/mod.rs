@@ -281,6 +281,18 @@ static SUBJECTS: &[Subject] = &[
         catch_by("shuttle", "deadlock.philosophers-waiter", "deadlock"),
         catch_by("shuttle", "deadlock.philosophers-back-off", "deadlock"),
     ]),
+    mutant_of(Contract::Lock, "mutant:lock-inner-order-inverted", "a lock that counts its waiters under a second mutex, taken after its state in acquire and before it in release: a deadlock when the two overlap", &[
+        // On threads the two orders never overlap in the run: lockdep reports them anyway.
+        catch("deadlock.lock-order", "lock-order"),
+        catch("deadlock.global-lock-order", "lock-order"),
+        // Under a checker the first execution's lock-order graph already has the cycle.
+        catch_by("loom", "deadlock.global-lock-order", "lock-order"),
+        catch_by("shuttle", "deadlock.global-lock-order", "lock-order"),
+        // Without a lock-order assertion, the checkers find the acquire and the release
+        // that overlap: the deadlock itself.
+        catch_by("loom", "lock.exclusive", "deadlock"),
+        catch_by("shuttle", "lock.exclusive", "deadlock"),
+    ]),
     reference(Contract::Thread, "the reference threads: an alive flag cleared when the target ends, join waits on it"),
     mutant_of(Contract::Thread, "mutant:thread-alive-forever", "is_alive is never cleared, and join waits for it", &[
         catch("thread.start-join", "never-returned"),
@@ -356,6 +368,7 @@ pub fn make_lock(name: &str) -> Option<Arc<dyn Lock>> {
         "mutant:lock-release-without-notify" => bug(LockBug::ReleaseWithoutNotify),
         "mutant:lock-with-no-finally" => bug(LockBug::WithNoFinally),
         "mutant:lock-try-acquire-blocks" => bug(LockBug::TryAcquireBlocks),
+        "mutant:lock-inner-order-inverted" => Arc::new(crate::mutants::lock::CountingLock::new()),
         "mutant:lock-handoff-keeps-timed-out-waiter" => {
             Arc::new(crate::mutants::lock::HandoffLock::new())
         }

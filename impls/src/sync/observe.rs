@@ -67,9 +67,16 @@ pub fn set_lock_observer(observer: Option<Arc<dyn LockObserver>>) {
     INSTALLED.store(installed, Ordering::SeqCst);
 }
 
-/// Reports to the observer, if one is installed (a relaxed load otherwise).
+/// Reports to the observer, if one is installed (a relaxed load otherwise), unless the
+/// thread is unwinding.
 pub(super) fn report(lock: LockId, action: LockAction, location: &'static Location<'static>) {
     if !INSTALLED.load(Ordering::Relaxed) {
+        return;
+    }
+    // A checker that stops an execution (a deadlock) unwinds the threads it left blocked:
+    // their guards' releases are not the program's, and loom has no current thread to name
+    // any more (asking would panic in a destructor during cleanup, and abort).
+    if std::thread::panicking() {
         return;
     }
     let observer = OBSERVER.read().unwrap_or_else(|p| p.into_inner()).clone();

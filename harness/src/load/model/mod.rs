@@ -250,6 +250,10 @@ pub struct Assertion {
     /// The shared counter's final value (after every `bump`): no update was lost.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counter: Option<u64>,
+    /// Library: the lock-order graph of the run (B taken while A is held gives A → B) has
+    /// no cycle: no two places take the same locks in opposite orders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_order: Option<LockOrderAssert>,
     /// Program: the CPU its tree used over the last part of the run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<CpuAssert>,
@@ -288,6 +292,14 @@ pub struct Assertion {
     /// The level of this check (default: the scenario's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<Text>,
+}
+
+/// `lock_order: acyclic`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum LockOrderAssert {
+    /// No cycle in the lock-order graph.
+    Acyclic,
 }
 
 /// See [`Assertion::parent_of`].
@@ -413,6 +425,7 @@ impl Assertion {
         [
             ("got_all", self.got_all.is_some()),
             ("counter", self.counter.is_some()),
+            ("lock_order", self.lock_order.is_some()),
             ("cpu", self.cpu.is_some()),
             ("processes", self.processes.is_some()),
             ("threads", self.threads.is_some()),
@@ -433,6 +446,7 @@ impl Assertion {
     pub const KINDS: &'static [&'static str] = &[
         "got_all",
         "counter",
+        "lock_order",
         "cpu",
         "processes",
         "threads",
