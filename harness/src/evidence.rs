@@ -61,6 +61,23 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         schedule: Option<String>,
     },
+    /// Under a checker that found a deadlock: what this actor (or a thread it started) held
+    /// when everything stopped, and the lock it was waiting to take, as the lock observer
+    /// and the scenario's own lock steps saw them (see `run/watch.rs`).
+    Holding {
+        held: Vec<LockUse>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        wants: Option<LockUse>,
+    },
+    /// The lock-order graph of the run (of the execution, under a checker), as a lock-order
+    /// checker (Linux's lockdep) builds it: how many locks and edges (B taken while A was
+    /// held), and its cycles, each as its edges in order. Recorded when the scenario asserts
+    /// `lock_order`.
+    LockOrder {
+        locks: usize,
+        edges: usize,
+        cycles: Vec<Vec<LockEdge>>,
+    },
     /// Free text from the harness (e.g. why a worker was killed).
     Note { text: String },
     /// A regex's named group matched this in a line the program printed: `{name}` in later
@@ -94,6 +111,32 @@ pub enum EventKind {
         expected: String,
         observed: String,
     },
+}
+
+/// A lock taken, or wanted, and where: one of the scenario's locks (taken by a step), or a
+/// mutex of the sync facade (taken at a line of code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockUse {
+    /// Which lock, unique in the trial: `lock A` for the scenario's lock `A`, `mutex@ADDR`
+    /// for a facade mutex.
+    pub key: String,
+    /// The lock in words: `A`, `` `fork 1` ``, `the Mutex made at impls/src/...:18`.
+    pub lock: String,
+    /// The scenario's lock: the step that takes it (or took it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<StepAt>,
+    /// A facade mutex: where in the code it is taken (`file:line`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// An edge of the lock-order graph: `then` was taken while `first` was held, by `thread`
+/// (an actor's name), the first time this order was seen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockEdge {
+    pub thread: String,
+    pub first: LockUse,
+    pub then: LockUse,
 }
 
 /// A measurement of the subject at a moment (filled by program observers).

@@ -21,7 +21,7 @@ fn every_acquisition_and_release_is_reported_with_its_location() {
     let recorder = Arc::new(Recorder::default());
     set_lock_observer(Some(recorder.clone()));
     let a = Mutex::new(0);
-    let b = Mutex::new(0);
+    let b = Mutex::named("b", 0);
     {
         let _ga = a.lock();
         let _gb = b.lock();
@@ -43,10 +43,13 @@ fn every_acquisition_and_release_is_reported_with_its_location() {
     assert_eq!(
         seen,
         vec![
+            (ida, Requested),
             (ida, Acquired),
+            (idb, Requested),
             (idb, Acquired),
             (idb, Released),
             (ida, Released),
+            (ida, Requested),
             (ida, Acquired),
             (ida, Released),
             (ida, Acquired),
@@ -60,4 +63,11 @@ fn every_acquisition_and_release_is_reported_with_its_location() {
         "locations point at the caller"
     );
     assert!(reports.iter().all(|r| r.thread == reports[0].thread));
+    // Each lock is named by where it was made, or by its name.
+    let line_a = line!() - 44;
+    assert_eq!(
+        reports[0].lock_name(),
+        format!("the Mutex made at {}:{line_a}", file!())
+    );
+    assert_eq!(reports[2].lock_name(), "`b`");
 }

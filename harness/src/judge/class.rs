@@ -129,6 +129,7 @@ classes! {
     LostUpdate = "lost-update": "an update of a shared variable was overwritten by another thread's (a race)",
     DuplicateItem = "duplicate-item": "an item was got more than once",
     Deadlock = "deadlock": "threads wait for each other in a cycle and none can go on",
+    LockOrder = "lock-order": "locks were taken in orders that form a cycle (B while holding A in one place, A while holding B in another): a deadlock waiting to happen, even if this run did not deadlock",
     Zombie = "zombie": "a child process exited and was never waited for",
     BusyLoop = "busy-loop": "the program uses CPU while it has nothing to do",
     Crashed = "crashed": "the subject died (a signal, or an exit it should not make)",

@@ -65,6 +65,9 @@ impl Judge<'_> {
             if let Some(want) = a.counter {
                 checks.push(self.counter(want, level));
             }
+            if a.lock_order.is_some() {
+                checks.push(self.lock_order(level));
+            }
         }
         checks
     }
@@ -83,7 +86,10 @@ impl Judge<'_> {
         let nonblocking = step.get.as_ref().is_some_and(|g| !g.block)
             || step.put.as_ref().is_some_and(|p| !p.block)
             || step.acquire.as_ref().is_some_and(|a| !a.block)
-            || !matches!(kind, "get" | "put" | "acquire" | "wait" | "join");
+            || !matches!(
+                kind,
+                "get" | "put" | "acquire" | "wait" | "join" | "acquire_all" | "acquire_or_back_off"
+            );
         let mut failed = Vec::new();
         let mut ran = 0;
         for round in 0..rounds {
@@ -366,6 +372,65 @@ impl Judge<'_> {
                 (true, Some(v)) => v,
                 (false, Some(v)) => format!("{v}: an update was lost"),
             },
+        }
+    }
+
+    /// The lock-order graph has no cycle.
+    fn lock_order(&self, level: Level) -> Check {
+        let name = "the order locks are taken in".to_owned();
+        let expected = "no cycle: any two locks always taken in the same order".to_owned();
+        let graph = self.evidence.events.iter().find_map(|e| match &e.kind {
+            EventKind::LockOrder {
+                locks,
+                edges,
+                cycles,
+            } => Some((*locks, *edges, cycles)),
+            _ => None,
+        });
+        let Some((locks, edges, cycles)) = graph else {
+            return Check {
+                name,
+                level,
+                passed: false,
+                class: Some(FailureClass::HarnessError),
+                expected,
+                observed: "no lock-order graph was recorded".into(),
+            };
+        };
+        let Some(cycle) = cycles.first() else {
+            return Check {
+                name,
+                level,
+                passed: true,
+                class: None,
+                expected,
+                observed: format!("no cycle among {locks} locks and {edges} orders"),
+            };
+        };
+        let call = |actor: &str, at: StepAt| {
+            self.evidence
+                .of_step(actor, at)
+                .find_map(|e| match &e.kind {
+                    EventKind::Call { call, .. } => Some(call.clone()),
+                    _ => None,
+                })
+        };
+        let lines = super::deadlock::describe_cycle(cycle, &call, &|_, _| None);
+        let more = match cycles.len() {
+            1 => String::new(),
+            n => format!(" (and {} more cycles)", n - 1),
+        };
+        Check {
+            name,
+            level,
+            passed: false,
+            class: Some(FailureClass::LockOrder),
+            expected,
+            observed: format!(
+                "{}: {}{more}",
+                super::deadlock::cycle_path(cycle),
+                lines.join("; ")
+            ),
         }
     }
 

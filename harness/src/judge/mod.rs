@@ -1,6 +1,7 @@
 //! Judge: assertions over evidence give checks; checks give a graded verdict.
 
 pub mod class;
+pub mod deadlock;
 pub mod library;
 pub mod program;
 
@@ -49,6 +50,10 @@ pub struct Verdict {
     /// The end of what the subject wrote on stderr, if anything.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub stderr_tail: String,
+    /// A deadlock in plain words, one line each: the wait-for cycle (who holds what and
+    /// waits for what, where), or who is blocked and where.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub explanation: Vec<String>,
 }
 
 impl Verdict {
@@ -90,6 +95,7 @@ impl Verdict {
             checks,
             evidence,
             stderr_tail: String::new(),
+            explanation: Vec::new(),
         }
     }
 
@@ -103,6 +109,7 @@ impl Verdict {
             checks: Vec::new(),
             evidence: Evidence::default(),
             stderr_tail: String::new(),
+            explanation: Vec::new(),
         }
     }
 
@@ -114,6 +121,7 @@ impl Verdict {
             checks: Vec::new(),
             evidence,
             stderr_tail: String::new(),
+            explanation: Vec::new(),
         }
     }
 

@@ -60,6 +60,25 @@ impl Judge<'_> {
                 _ => None,
             })
             .collect();
+        // A step that waited in vain for the program, while every thread of it sat in a
+        // lock wait using no CPU: the program is deadlocked, and that is why.
+        for (check, end_us) in checks.iter_mut().zip(self.step_ends()) {
+            let waited = matches!(
+                check.class,
+                Some(FailureClass::MissingOutput | FailureClass::NoReply | FailureClass::NoExit)
+            );
+            if check.passed || !waited {
+                continue;
+            }
+            let window: Vec<&Sample> = self
+                .judged()
+                .filter(|s| s.at_us <= end_us && s.at_us + DEADLOCK_WINDOW_US >= end_us)
+                .collect();
+            if let Some(why) = deadlocked(&window) {
+                check.class = Some(FailureClass::Deadlock);
+                check.observed = format!("{}; the program is deadlocked: {why}", check.observed);
+            }
+        }
         // A program that never became ready was not observed doing anything: its failed
         // readiness says it all.
         let ready = !checks.iter().any(|c| c.name == "ready" && !c.passed);
@@ -79,6 +98,14 @@ impl Judge<'_> {
             });
         }
         checks
+    }
+
+    /// When each step's check was made, in the order of `checks`' step checks.
+    fn step_ends(&self) -> impl Iterator<Item = u64> + '_ {
+        self.evidence.events.iter().filter_map(|e| match e.kind {
+            EventKind::StepDone { .. } => Some(e.at_us),
+            _ => None,
+        })
     }
 
     /// The samples taken once the program was ready.
@@ -516,4 +543,133 @@ fn fail(mut c: Check, class: FailureClass) -> Check {
     c.passed = false;
     c.class = Some(class);
     c
+}
+
+/// How far back from a step that waited in vain the program's threads are looked at.
+const DEADLOCK_WINDOW_US: u64 = 600_000;
+
+/// The futex system call: what a thread blocked on a lock (a Python `Lock`, a pthread mutex
+/// or condition variable, a `join`) waits in.
+#[cfg(target_arch = "x86_64")]
+const SYS_FUTEX: &str = "202";
+#[cfg(not(target_arch = "x86_64"))]
+const SYS_FUTEX: &str = "98";
+
+/// Whether a program is deadlocked in `window` (samples of its tree, oldest first): it has
+/// at least one live process, every thread of every live process is blocked in a futex
+/// wait (its system call, or its wait channel) in every sample, the samples span at least
+/// 200ms, and the tree used no CPU between the first and the last. A thread waiting in
+/// `accept`, `recv`, `select` or `sleep` is not in a lock wait: an idle server is not
+/// deadlocked. Says what each thread waits in.
+pub fn deadlocked(window: &[&Sample]) -> Option<String> {
+    let (first, last) = (window.first()?, window.last()?);
+    if last.at_us.saturating_sub(first.at_us) < 200_000 {
+        return None;
+    }
+    let in_lock_wait = |s: &Sample| {
+        let live: Vec<_> = s.procs.iter().filter(|p| p.state != 'Z').collect();
+        !live.is_empty()
+            && live.iter().all(|p| {
+                !p.tasks.is_empty()
+                    && p.tasks.iter().all(|t| {
+                        t.syscall != "running"
+                            && (t.syscall == SYS_FUTEX || t.wchan.contains("futex"))
+                    })
+            })
+    };
+    if !window.iter().all(|s| in_lock_wait(s)) || first.cpu_ticks() != last.cpu_ticks() {
+        return None;
+    }
+    let threads: Vec<String> = last
+        .procs
+        .iter()
+        .filter(|p| p.state != 'Z')
+        .map(|p| {
+            let tasks: Vec<String> = p
+                .tasks
+                .iter()
+                .map(|t| {
+                    let wchan = if t.wchan.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{}, ", t.wchan)
+                    };
+                    format!("thread {} ({wchan}futex)", t.tid)
+                })
+                .collect();
+            format!(
+                "pid {} {} (state {}): {}",
+                p.pid,
+                p.comm,
+                p.state,
+                tasks.join(", ")
+            )
+        })
+        .collect();
+    Some(format!(
+        "every thread waits for a lock (futex) and none used any CPU for {:.1}s: {}",
+        (last.at_us - first.at_us) as f64 / 1e6,
+        threads.join("; ")
+    ))
+}
+
+#[cfg(test)]
+mod deadlock_tests {
+    use super::*;
+    use crate::subject::tree::{Proc, TaskWait};
+
+    fn sample(at_ms: u64, cpu: u64, waits: &[(&str, &str)]) -> Sample {
+        Sample {
+            at_us: at_ms * 1000,
+            procs: vec![Proc {
+                pid: 10,
+                ppid: 1,
+                state: 'S',
+                threads: waits.len() as i64,
+                cpu_ticks: cpu,
+                comm: "python3".into(),
+                fds: 3,
+                wchan: String::new(),
+                tasks: waits
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (wchan, syscall))| TaskWait {
+                        tid: 10 + i as i32,
+                        wchan: (*wchan).into(),
+                        syscall: (*syscall).into(),
+                    })
+                    .collect(),
+                epoll: Vec::new(),
+            }],
+        }
+    }
+
+    #[test]
+    fn threads_all_in_futex_with_no_cpu_are_deadlocked() {
+        let futex = [("futex_do_wait", SYS_FUTEX); 3];
+        let (a, b) = (sample(0, 5, &futex), sample(500, 5, &futex));
+        let why = deadlocked(&[&a, &b]).expect("deadlocked");
+        assert!(why.contains("pid 10 python3"), "{why}");
+        assert!(why.contains("thread 12 (futex_do_wait, futex)"), "{why}");
+    }
+
+    #[test]
+    fn an_idle_server_is_not_deadlocked() {
+        // Waiting in accept (and a worker in recvfrom): idle, not deadlocked.
+        let idle = [("inet_csk_accept", "43"), ("futex_do_wait", SYS_FUTEX)];
+        let (a, b) = (sample(0, 5, &idle), sample(500, 5, &idle));
+        assert_eq!(deadlocked(&[&a, &b]), None);
+    }
+
+    #[test]
+    fn a_busy_or_short_wait_is_not_deadlocked() {
+        let futex = [("futex_do_wait", SYS_FUTEX); 2];
+        let (a, b) = (sample(0, 5, &futex), sample(500, 9, &futex));
+        assert_eq!(deadlocked(&[&a, &b]), None, "it used CPU");
+        let c = sample(100, 5, &futex);
+        assert_eq!(deadlocked(&[&a, &c]), None, "too short to tell");
+        let running = [("", "running"), ("futex_do_wait", SYS_FUTEX)];
+        let (d, e) = (sample(0, 5, &running), sample(500, 5, &running));
+        assert_eq!(deadlocked(&[&d, &e]), None, "a thread runs");
+    }
 }

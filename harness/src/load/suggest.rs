@@ -3,12 +3,16 @@
 /// The candidate closest to `found`, if it is close enough to be a likely typo.
 pub fn nearest<'a>(found: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (found.chars().count() / 3).max(2);
+    // A name that differs only in case is the likeliest (`b` for `B`).
     candidates
         .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(found, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+        .map(|c| {
+            let d = strsim::damerau_levenshtein(found, c);
+            (d, !c.eq_ignore_ascii_case(found), c)
+        })
+        .filter(|(d, other_case, _)| *d <= limit || !*other_case)
+        .min_by_key(|(d, other_case, _)| (*other_case, *d))
+        .map(|(_, _, c)| c)
 }
 
 /// A help line: the nearest name if there is one, then every valid name.
@@ -36,6 +40,7 @@ mod tests {
     #[case("gett", Some("get"))]
     #[case("xyzzy", None)]
     #[case("notbefore", Some("not_before"))]
+    #[case("GET", Some("get"))]
     fn finds_the_nearest(#[case] found: &str, #[case] want: Option<&str>) {
         let names = ["actors", "get", "put", "not_before", "assert"];
         assert_eq!(nearest(found, names), want);

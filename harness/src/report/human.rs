@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::RunReport;
-use crate::judge::class::Outcome;
+use crate::judge::class::{FailureClass, Outcome};
 use crate::plan::Expectation;
 use crate::run::TrialResult;
 
@@ -88,6 +88,18 @@ pub fn summary(report: &RunReport, style: Style) -> String {
                 c.name, c.level, c.expected, c.observed
             );
         }
+        if !t.verdict.explanation.is_empty() {
+            let deadlocked = t.verdict.classes().contains(&FailureClass::Deadlock);
+            let why = if deadlocked {
+                "why it deadlocked"
+            } else {
+                "why it can deadlock"
+            };
+            let _ = writeln!(out, "    {why}:");
+            for l in &t.verdict.explanation {
+                let _ = writeln!(out, "      {l}");
+            }
+        }
         let steps = interleaving(t);
         if !steps.is_empty() {
             let _ = writeln!(out, "    the failing interleaving, step by step:");
@@ -111,6 +123,25 @@ pub fn summary(report: &RunReport, style: Style) -> String {
             for l in tail.into_iter().rev() {
                 let _ = writeln!(out, "      | {l}");
             }
+        }
+    }
+    // A deadlock a reference showed on purpose (a scenario that demonstrates one) is the
+    // point of its scenario: say why, although the trial showed what it must.
+    let shown: Vec<&TrialResult> = report
+        .trials
+        .iter()
+        .filter(|t| t.met && !t.verdict.explanation.is_empty() && !t.subject.starts_with("mutant:"))
+        .collect();
+    if !shown.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nDeadlocks (or lock orders that can deadlock) found, as the scenarios demonstrate:"
+        );
+    }
+    for t in shown {
+        let _ = writeln!(out, "  {}", t.name);
+        for l in &t.verdict.explanation {
+            let _ = writeln!(out, "    {l}");
         }
     }
     // What a target looked like from /proc, for a student who did not say (or knows).

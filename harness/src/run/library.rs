@@ -7,7 +7,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::ops::{Op, Section, Subject};
+use super::ops::{Built, Call, Section, Subject};
+use super::watch::{self, Watch};
 use crate::evidence::{Event, EventKind, StepAt};
 use crate::judge::library::LATE;
 use crate::load::model::{Expect, Scenario, Step};
@@ -48,6 +49,13 @@ pub fn run(
     vars: &BTreeMap<String, String>,
     sink: Sink,
 ) -> Result<(), String> {
+    // The lock-order graph (lockdep), when the scenario asserts on it: every lock the
+    // actors' threads take, through the sync facade and the scenario's lock steps.
+    let watch = scenario
+        .asserts
+        .iter()
+        .any(|a| a.lock_order.is_some())
+        .then(|| Arc::new(Watch::default()));
     let built = Subject::build(scenario, subject)?;
     let section = Section::default();
     let shared = Arc::new(Shared {
@@ -63,17 +71,25 @@ pub fn run(
     );
     let mut handles = Vec::new();
     for (actor, steps) in &scenario.actors {
-        let (actor, steps, shared, built, section, vars) = (
+        let (actor, steps, shared, built, section, vars, watch) = (
             actor.clone(),
             steps.clone(),
             shared.clone(),
             built.clone(),
             section.clone(),
             vars.clone(),
+            watch.clone(),
         );
         let handle = std::thread::Builder::new()
             .name(actor.clone())
-            .spawn(move || run_actor(&actor, &steps, (&built, &section), &vars, &shared))
+            .spawn(move || {
+                let _entered = watch.as_ref().map(|w| {
+                    let entered = watch::enter(w);
+                    watch::actor(&actor);
+                    entered
+                });
+                run_actor(&actor, &steps, (&built, &section), &vars, &shared)
+            })
             .map_err(|e| format!("cannot start a thread: {e}"))?;
         handles.push(handle);
     }
@@ -112,6 +128,9 @@ pub fn run(
         }
         std::thread::sleep(Duration::from_millis(1));
     }
+    if let Some(w) = &watch {
+        shared.emit("harness", w.lock_order());
+    }
     shared.emit("harness", EventKind::Finished);
     Ok(())
 }
@@ -119,7 +138,7 @@ pub fn run(
 fn run_actor(
     actor: &str,
     steps: &[Step],
-    (subject, section): (&Subject, &Section),
+    (subject, section): (&Built, &Section),
     vars: &BTreeMap<String, String>,
     shared: &Shared,
 ) {
@@ -147,7 +166,7 @@ fn run_actor(
                 }
                 continue;
             }
-            let op = Op::of(step, vars, actor, round);
+            let op = Call::of(step, vars, actor, at);
             let deadline = step.expect.as_ref().and_then(deadline_of);
             shared
                 .in_flight

@@ -8,6 +8,7 @@ pub mod library;
 pub mod model;
 pub mod ops;
 pub mod program;
+pub mod watch;
 pub mod worker;
 
 use std::collections::BTreeMap;
@@ -249,7 +250,22 @@ pub fn judge_library(
             format!("the subject panicked in {}'s {call}: {message}", ev.actor),
             evidence,
         )
-    } else if let Some(checks) = explored(&evidence) {
+    } else if let Some(mut checks) = explored(&evidence) {
+        // A deadlock in plain words: the wait-for cycle, from what each actor held and
+        // waited for, rather than the checker's task table alone.
+        let explanation = checks
+            .iter()
+            .any(|c| c.class == Some(FailureClass::Deadlock))
+            .then(|| crate::judge::deadlock::explain(s, &trial.scenario.file, &evidence))
+            .flatten();
+        if let Some(x) = &explanation {
+            for c in checks
+                .iter_mut()
+                .filter(|c| c.class == Some(FailureClass::Deadlock))
+            {
+                c.observed = format!("{} ({}: {})", x.short, trial.explorer, c.observed);
+            }
+        }
         // A checker's trial: its checks are those that broke in the failing execution (or one
         // that held), with that execution's events as evidence.
         let replay = if trial.subject.starts_with(crate::check::KEY_PREFIX) {
@@ -292,6 +308,10 @@ pub fn judge_library(
             if verdict.outcome != crate::judge::class::Outcome::Pass {
                 verdict.summary = format!("{} ({replay})", verdict.summary);
             }
+            verdict.explanation = explanation.map(|x| x.lines).unwrap_or_default();
+            verdict
+                .explanation
+                .extend(lock_order_lines(&verdict, &trial.scenario.file));
             verdict
         }
     } else {
@@ -302,7 +322,22 @@ pub fn judge_library(
             real_time: true,
         }
         .checks();
-        Verdict::grade(checks, evidence)
+        let mut verdict = Verdict::grade(checks, evidence);
+        verdict.explanation = lock_order_lines(&verdict, &trial.scenario.file);
+        verdict
+    }
+}
+
+/// A failed `lock_order` check, explained with the file's lines.
+fn lock_order_lines(verdict: &Verdict, file: &std::path::Path) -> Vec<String> {
+    let failed = verdict
+        .checks
+        .iter()
+        .any(|c| !c.passed && c.class == Some(FailureClass::LockOrder));
+    if failed {
+        crate::judge::deadlock::explain_lock_order(file, &verdict.evidence)
+    } else {
+        Vec::new()
     }
 }
 

@@ -12,7 +12,8 @@ use std::sync::{Arc, Mutex};
 use conform_impls::sync::{self, explore, thread, Backend, Budget};
 
 use super::library::{panic_text, Sink};
-use super::ops::{Op, Section, Subject};
+use super::ops::{Call, Section, Subject};
+use super::watch::{self, Watch};
 use crate::evidence::{Event, EventKind, Evidence, StepAt};
 use crate::judge::class::{FailureClass, Level};
 use crate::judge::library::Judge;
@@ -40,14 +41,20 @@ pub fn run(
 ) -> Result<(), String> {
     Subject::build(scenario, subject)?;
     let last: Arc<Mutex<Trace>> = Arc::default();
+    // How many executions the checker ran: what "every interleaving" came to.
+    let executions = Arc::new(AtomicU64::new(0));
     let body = {
-        let (scenario, subject, vars, last) = (
+        let (scenario, subject, vars, last, executions) = (
             Arc::new(scenario.clone()),
             subject.to_owned(),
             Arc::new(vars.clone()),
             last.clone(),
+            executions.clone(),
         );
-        move || execute(&scenario, &subject, &vars, &last)
+        move || {
+            executions.fetch_add(1, Ordering::Relaxed);
+            execute(&scenario, &subject, &vars, &last)
+        }
     };
     let backend = match checker {
         Explorer::Loom => Backend::Loom,
@@ -61,10 +68,14 @@ pub fn run(
         // PCT schedules threads by priority: with one actor there is nothing to choose.
         pct: scenario.actors.len() > 1,
     };
+    // What each simulated thread holds and waits for, for a deadlock's explanation.
+    let watch = Arc::new(Watch::default());
+    let entered = watch::enter(&watch);
     let outcome = catch_unwind(AssertUnwindSafe(|| match replay {
         Some(schedule) if checker == Explorer::Shuttle => sync::replay(schedule, body),
         _ => explore(backend, budget, body),
     }));
+    drop(entered);
     let schedule = match (&outcome, checker) {
         (Err(_), Explorer::Shuttle) => sync::failing_schedule(),
         _ => None,
@@ -77,13 +88,36 @@ pub fn run(
             passed: true,
             class: None,
             expected: "every check to hold".into(),
-            observed: "every one held".into(),
+            observed: match checker {
+                Explorer::Loom => format!(
+                    "every one held, in all {} executions within {} preemptions",
+                    executions.load(Ordering::Relaxed),
+                    budget.preemptions
+                ),
+                _ => format!(
+                    "every one held, in {} executions",
+                    executions.load(Ordering::Relaxed)
+                ),
+            },
         }],
         Err(panic) => {
             for e in trace.lock().unwrap_or_else(|p| p.into_inner()).iter() {
                 sink(e.clone());
             }
-            failure(checker, &panic_text(&panic))
+            let checks = failure(checker, &panic_text(&panic));
+            if checks
+                .iter()
+                .any(|c| c.class == Some(FailureClass::Deadlock))
+            {
+                for (actor, held, wants) in watch.holdings() {
+                    sink(Event {
+                        at_us: 0,
+                        actor,
+                        kind: EventKind::Holding { held, wants },
+                    });
+                }
+            }
+            checks
         }
     };
     let explored = EventKind::Explored {
@@ -162,6 +196,7 @@ fn execute(
 ) {
     let trace: Trace = Arc::default();
     *last.lock().unwrap_or_else(|p| p.into_inner()) = trace.clone();
+    watch::reset();
     let clock = Arc::new(AtomicU64::new(1));
     let built = Subject::build(scenario, subject).expect("checked before");
     let section = Section::default();
@@ -179,6 +214,7 @@ fn execute(
                 clock.clone(),
             );
             thread::spawn(move || {
+                watch::actor(&actor);
                 let record = |kind| {
                     let at_us = clock.fetch_add(1, Ordering::Relaxed);
                     trace.lock().unwrap_or_else(|p| p.into_inner()).push(Event {
@@ -206,7 +242,7 @@ fn execute(
                             }
                             continue;
                         }
-                        let op = Op::of(step, &vars, &actor, round);
+                        let op = Call::of(step, &vars, &actor, at);
                         record(EventKind::Call {
                             at,
                             call: op.describe(),
@@ -224,6 +260,17 @@ fn execute(
     for a in actors {
         if let Err(panic) = a.join() {
             std::panic::resume_unwind(panic);
+        }
+    }
+    if scenario.asserts.iter().any(|a| a.lock_order.is_some()) {
+        // This execution's lock-order graph, judged with the rest.
+        let order = watch::lock_order();
+        if let Some(kind) = order {
+            trace.lock().unwrap_or_else(|p| p.into_inner()).push(Event {
+                at_us: clock.fetch_add(1, Ordering::Relaxed),
+                actor: "harness".into(),
+                kind,
+            });
         }
     }
     let events = trace.lock().unwrap_or_else(|p| p.into_inner()).clone();

@@ -11,9 +11,13 @@ use conform_impls::contracts::event::Event;
 use conform_impls::contracts::lock::{Lock, ReleaseError};
 use conform_impls::contracts::queue::{GetError, PutError, Queue, Wait};
 use conform_impls::contracts::thread::{ThreadHandle, Threads};
+use conform_impls::reference::avoid::{self, LockSet};
+use conform_impls::reference::semaphore::RefSemaphore;
 use conform_impls::registry;
 use conform_impls::sync::thread;
 
+use super::watch;
+use crate::evidence::StepAt;
 use crate::load::duration::Dur;
 use crate::load::model::{ContractName, Scenario, Step};
 use crate::load::vars;
@@ -44,10 +48,77 @@ pub fn register(name: &str, contract: ContractName, factory: Factory) {
         .insert(name.to_owned(), (contract, factory));
 }
 
+/// What a trial's actors act on: one subject per lock or queue the scenario names
+/// (`subject.locks`, `subject.queues`), or the one subject, unnamed; the scenario's
+/// semaphores (reference ones, named like locks); and a lock set (the waiter that grants
+/// `acquire_all`).
+#[derive(Clone)]
+pub struct Built {
+    instances: Arc<Vec<(String, Subject)>>,
+    lock_set: Arc<LockSet>,
+}
+
+impl Built {
+    /// The locks called `names`, in that order, each telling the lock watch what the step
+    /// at `at` does with it.
+    fn watched<'a>(&'a self, names: &'a [String], at: StepAt) -> Result<Vec<Watched<'a>>, String> {
+        names
+            .iter()
+            .map(|n| match self.get(Some(n))? {
+                Subject::Lock(l) => Ok(Watched {
+                    lock: &**l,
+                    name: n,
+                    at,
+                }),
+                _ => Err(format!("`{n}` is not a lock")),
+            })
+            .collect()
+    }
+
+    /// The instance called `name`; the first (the only one) for `None`.
+    fn get(&self, name: Option<&str>) -> Result<&Subject, String> {
+        match name {
+            None => self.instances.first().map(|(_, s)| s),
+            Some(n) => self.instances.iter().find(|(i, _)| i == n).map(|(_, s)| s),
+        }
+        .ok_or_else(|| format!("no instance called `{}`", name.unwrap_or_default()))
+    }
+}
+
 impl Subject {
-    /// Builds `name` for the scenario's contract, with the scenario's parameters.
-    pub fn build(scenario: &Scenario, name: &str) -> Result<Subject, String> {
+    /// Builds `name` for the scenario's contract, with the scenario's parameters: one
+    /// instance for each lock or queue the scenario names.
+    pub fn build(scenario: &Scenario, name: &str) -> Result<Built, String> {
         let contract = scenario.subject.contract.unwrap_or(ContractName::Queue);
+        let names: Vec<String> = match contract {
+            ContractName::Lock => scenario.subject.locks.clone(),
+            ContractName::Queue => scenario.subject.queues.clone(),
+            _ => Vec::new(),
+        };
+        let names = if names.is_empty() {
+            vec![String::new()]
+        } else {
+            names
+        };
+        let mut instances = Vec::new();
+        for instance in names {
+            instances.push((instance, Subject::build_one(scenario, name, contract)?));
+        }
+        for (instance, size) in &scenario.subject.semaphores {
+            let semaphore = RefSemaphore::new(*size as usize);
+            instances.push((instance.clone(), Subject::Lock(Arc::new(semaphore))));
+        }
+        Ok(Built {
+            instances: Arc::new(instances),
+            lock_set: Arc::new(LockSet::new()),
+        })
+    }
+
+    fn build_one(
+        scenario: &Scenario,
+        name: &str,
+        contract: ContractName,
+    ) -> Result<Subject, String> {
         let maxsize = scenario.subject.params.maxsize as usize;
         let custom = CUSTOM
             .lock()
@@ -107,11 +178,142 @@ pub enum Op {
     Enter,
     Leave,
     Bump,
+    AcquireAll(Vec<String>),
+    ReleaseAll(Vec<String>),
+    AcquireOrBackOff(Vec<String>, Option<Duration>, Duration),
     Start(String, Option<Duration>),
     IsAlive(String),
     Join(String, Option<Duration>),
     ThreadName(String),
     Ident(String),
+}
+
+/// One of the scenario's locks, handed to code that takes several (the lock set, the
+/// back-off): it tells the lock watch what the step does with it, as a plain `acquire` and
+/// `release` step does.
+struct Watched<'a> {
+    lock: &'a dyn Lock,
+    name: &'a str,
+    at: StepAt,
+}
+
+impl Watched<'_> {
+    fn all<'b>(locks: &'b [Watched<'_>]) -> Vec<&'b dyn Lock> {
+        locks.iter().map(|l| l as &dyn Lock).collect()
+    }
+}
+
+impl Lock for Watched<'_> {
+    fn acquire(&self, wait: Wait) -> bool {
+        watch::wants(self.name, self.at);
+        let taken = self.lock.acquire(wait);
+        watch::acquired(self.name, self.at, taken, wait == Wait::Forever);
+        taken
+    }
+
+    fn release(&self) -> Result<(), ReleaseError> {
+        let result = self.lock.release();
+        if result.is_ok() {
+            watch::released(self.name);
+        }
+        result
+    }
+
+    fn locked(&self) -> bool {
+        self.lock.locked()
+    }
+}
+
+/// An operation, the lock or queue it acts on (`None`: the only one), and the step it is.
+pub struct Call {
+    pub op: Op,
+    pub on: Option<String>,
+    pub at: StepAt,
+}
+
+impl Call {
+    /// The call of `step` (not a `sleep`) for `actor`, at `at` (its index and round).
+    pub fn of(step: &Step, vars: &BTreeMap<String, String>, actor: &str, at: StepAt) -> Call {
+        Call {
+            op: Op::of(step, vars, actor, at.round),
+            on: step.instance().map(|(_, name, _)| name.to_owned()),
+            at,
+        }
+    }
+
+    /// The call as Python would write it: `put("a", block=False)`, `A.acquire()`.
+    pub fn describe(&self) -> String {
+        match &self.on {
+            Some(on) => format!("{on}.{}", self.op.describe()),
+            None => self.op.describe(),
+        }
+    }
+
+    /// The item a `put` passes.
+    pub fn arg(&self) -> Option<String> {
+        self.op.arg()
+    }
+
+    /// Applies the operation to its instance: the value it returned (as text), or the
+    /// contract error.
+    pub fn apply(&self, built: &Built, section: &Section) -> Result<Option<String>, String> {
+        watch::step(Some(self.at));
+        let result = self.apply_watched(built, section);
+        watch::step(None);
+        result
+    }
+
+    fn apply_watched(&self, built: &Built, section: &Section) -> Result<Option<String>, String> {
+        match &self.op {
+            Op::AcquireAll(names) => {
+                let locks = built.watched(names, self.at)?;
+                built.lock_set.acquire_all(&Watched::all(&locks));
+                return Ok(None);
+            }
+            Op::ReleaseAll(names) => {
+                let locks = built.watched(names, self.at)?;
+                return built
+                    .lock_set
+                    .release_all(&Watched::all(&locks))
+                    .map(|_| None)
+                    .map_err(|ReleaseError::NotLocked| "not-locked".to_owned());
+            }
+            Op::AcquireOrBackOff(names, timeout, pause) => {
+                let locks = built.watched(names, self.at)?;
+                return match avoid::acquire_or_back_off(&Watched::all(&locks), *timeout, *pause) {
+                    Some(_) => Ok(None),
+                    None => Err("gave-up".to_owned()),
+                };
+            }
+            _ => {}
+        }
+        let subject = built.get(self.on.as_deref())?;
+        // The scenario's own locks, for the lock watch (a deadlock's explanation, lockdep).
+        let name = self.on.as_deref().unwrap_or_default();
+        match (&self.op, subject) {
+            (Op::Acquire(wait), Subject::Lock(_)) => {
+                watch::wants(name, self.at);
+                let result = self.op.apply(subject, section);
+                let taken = matches!(&result, Ok(Some(v)) if v == "true");
+                watch::acquired(name, self.at, taken, *wait == Wait::Forever);
+                result
+            }
+            (Op::With(..), Subject::Lock(_)) => {
+                watch::wants(name, self.at);
+                let result = self.op.apply(subject, section);
+                watch::acquired(name, self.at, false, true);
+                result
+            }
+            (Op::Release, Subject::Lock(_)) => {
+                let result = self.op.apply(subject, section);
+                if result.is_ok() {
+                    watch::released(name);
+                }
+                result
+            }
+            _ => self.op.apply(subject, section),
+        }
+    }
 }
 
 fn wait_of(block: bool, timeout: Option<Dur>) -> Wait {
@@ -124,7 +326,7 @@ fn wait_of(block: bool, timeout: Option<Dur>) -> Wait {
 
 impl Op {
     /// The operation of `step` (not a `sleep`) for `actor` in `round`.
-    pub fn of(step: &Step, vars: &BTreeMap<String, String>, actor: &str, round: u32) -> Op {
+    fn of(step: &Step, vars: &BTreeMap<String, String>, actor: &str, round: u32) -> Op {
         // Thread names take variables, `{actor}` and `{i}` like items do.
         let name = |n: &String| vars::fill_step(n, vars, actor, round);
         let simple = [
@@ -155,6 +357,16 @@ impl Op {
             Op::Acquire(wait_of(a.block, a.timeout))
         } else if let Some(w) = &step.with {
             Op::With(w.hold.map(|d| d.0).unwrap_or_default(), w.raise)
+        } else if let Some(l) = &step.acquire_all {
+            Op::AcquireAll(l.clone())
+        } else if let Some(l) = &step.release_all {
+            Op::ReleaseAll(l.clone())
+        } else if let Some(b) = &step.acquire_or_back_off {
+            Op::AcquireOrBackOff(
+                b.locks.clone(),
+                b.timeout.map(|d| d.0),
+                b.pause.map(|d| d.0).unwrap_or_default(),
+            )
         } else if let Some(t) = &step.start {
             Op::Start(name(&t.thread), t.runs_for.map(|d| d.0))
         } else if let Some(t) = &step.is_alive {
@@ -175,7 +387,7 @@ impl Op {
     }
 
     /// The call as Python would write it: `put("a", block=False)`.
-    pub fn describe(&self) -> String {
+    fn describe(&self) -> String {
         let wait = |w: &Wait| match w {
             Wait::Forever => String::new(),
             Wait::No => "block=False".into(),
@@ -206,6 +418,16 @@ impl Op {
             Op::Enter => "enter critical section".into(),
             Op::Leave => "leave critical section".into(),
             Op::Bump => "x = x + 1".into(),
+            Op::AcquireAll(l) => format!("acquire_all({})", l.join(", ")),
+            Op::ReleaseAll(l) => format!("release_all({})", l.join(", ")),
+            Op::AcquireOrBackOff(l, t, _) => match t {
+                None => format!("acquire_or_back_off({})", l.join(", ")),
+                Some(t) => format!(
+                    "acquire_or_back_off({}, timeout={})",
+                    l.join(", "),
+                    t.as_secs_f64()
+                ),
+            },
             Op::Start(t, _) => format!("Thread(name={t:?}).start()"),
             Op::IsAlive(t) => format!("{t}.is_alive()"),
             Op::Join(t, None) => format!("{t}.join()"),
@@ -233,7 +455,7 @@ impl Op {
     }
 
     /// The item a `put` passes.
-    pub fn arg(&self) -> Option<String> {
+    fn arg(&self) -> Option<String> {
         match self {
             Op::Put(item, _) => Some(item.clone()),
             _ => None,
@@ -241,7 +463,7 @@ impl Op {
     }
 
     /// Applies the operation: the value it returned (as text), or the contract error.
-    pub fn apply(&self, subject: &Subject, section: &Section) -> Result<Option<String>, String> {
+    fn apply(&self, subject: &Subject, section: &Section) -> Result<Option<String>, String> {
         let text = |b: bool| Ok(Some(b.to_string()));
         match (self, subject) {
             (Op::Enter, _) => {

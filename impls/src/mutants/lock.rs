@@ -20,6 +20,10 @@ pub enum LockBug {
     /// `with lock:` written as acquire, body, release, with no `finally`: a block that
     /// raises leaves the lock held for ever.
     WithNoFinally,
+    /// `acquire(blocking=False)` waits like a blocking one: a "try" that holds on to what
+    /// the caller already has while it waits, which brings back the hold-and-wait that
+    /// try-and-back-off and all-or-nothing acquisition rely on it to avoid.
+    TryAcquireBlocks,
 }
 
 pub struct MutantLock {
@@ -46,6 +50,7 @@ impl Lock for MutantLock {
         }
         let wait = match wait {
             Wait::For(t) if self.bug == LockBug::TimeoutEarly => Wait::For(t / 4), // BUG(TimeoutEarly)
+            Wait::No if self.bug == LockBug::TryAcquireBlocks => Wait::Forever, // BUG(TryAcquireBlocks)
             other => other,
         };
         let (mut held, gave_up) = self.freed.wait_while(self.held.lock(), wait, |held| *held);
@@ -157,5 +162,69 @@ impl Lock for HandoffLock {
 
     fn locked(&self) -> bool {
         self.state.lock().held
+    }
+}
+
+/// A lock that counts its waiters under a second mutex, so that `release` wakes someone only
+/// when somebody waits. `acquire` takes its state, then the count; `release` takes the count,
+/// then the state: two code paths that take the same two mutexes in opposite orders.
+///
+/// BUG(InnerOrderInverted): an `acquire` and a `release` that run at the same moment can
+/// each hold one mutex and wait for the other: a deadlock. On real threads that needs the
+/// two calls to overlap within a few instructions, so a run almost never shows it; a
+/// lock-order checker (lockdep) sees both orders in any run that acquires and releases, even
+/// one thread alone, and loom finds the interleaving.
+pub struct CountingLock {
+    state: Mutex<bool>,
+    waiters: Mutex<usize>,
+    freed: Condvar,
+}
+
+impl CountingLock {
+    pub fn new() -> Self {
+        CountingLock {
+            state: Mutex::named("the lock's state", false),
+            waiters: Mutex::named("the waiter count", 0),
+            freed: Condvar::new(),
+        }
+    }
+}
+
+impl Default for CountingLock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Lock for CountingLock {
+    fn acquire(&self, wait: Wait) -> bool {
+        let held = self.state.lock();
+        // The state, then the count.
+        *self.waiters.lock() += 1;
+        let (mut held, gave_up) = self.freed.wait_while(held, wait, |held| *held);
+        *self.waiters.lock() -= 1;
+        if gave_up {
+            return false;
+        }
+        *held = true;
+        true
+    }
+
+    fn release(&self) -> Result<(), ReleaseError> {
+        // BUG(InnerOrderInverted): the count, then the state.
+        let waiters = self.waiters.lock();
+        let mut held = self.state.lock();
+        if !*held {
+            return Err(ReleaseError::NotLocked);
+        }
+        *held = false;
+        if *waiters > 0 {
+            self.freed.notify_one();
+        }
+        Ok(())
+    }
+
+    fn locked(&self) -> bool {
+        *self.state.lock()
     }
 }

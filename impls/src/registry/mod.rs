@@ -150,6 +150,10 @@ static SUBJECTS: &[Subject] = &[
             catch("queue.get-blocks-until-put", "never-returned"),
             catch_by("loom", "queue.get-blocks-until-put", "deadlock"),
             catch_by("shuttle", "queue.get-blocks-until-put", "deadlock"),
+            // A client waits for its answer, which the owner puts, and is never woken.
+            catch("deadlock.single-owner", "never-returned"),
+            catch_by("loom", "deadlock.single-owner", "deadlock"),
+            catch_by("shuttle", "deadlock.single-owner", "deadlock"),
         ],
     ),
     mutant(
@@ -239,6 +243,9 @@ static SUBJECTS: &[Subject] = &[
         catch_by("shuttle", "lock.exclusive", "wrong-result"),
         catch_by("loom", "lock.fixes-race", "unexpected-error"),
         catch_by("shuttle", "lock.fixes-race", "unexpected-error"),
+        // Both actors inside the section the two locks guard: `enter` returns 2.
+        catch_by("loom", "deadlock.global-lock-order", "wrong-result"),
+        catch_by("loom", "deadlock.all-or-nothing", "wrong-result"),
     ]),
     mutant_of(Contract::Lock, "mutant:lock-check-then-set", "acquire checks and sets in two critical sections: two threads can both take it", &[
         // Both take the lock; in the first interleaving found, their sections do not
@@ -254,9 +261,38 @@ static SUBJECTS: &[Subject] = &[
         catch("lock.blocks-until-release", "never-returned"),
         catch_by("loom", "lock.reuse", "deadlock"),
         catch_by("shuttle", "lock.reuse", "deadlock"),
+        // The second thread waits for A (or, backing off, for its first lock) and is never
+        // woken: a deadlock no lock order or back-off can prevent.
+        catch_by("loom", "deadlock.global-lock-order", "deadlock"),
+        catch_by("shuttle", "deadlock.global-lock-order", "deadlock"),
+        catch_by("loom", "deadlock.back-off", "deadlock"),
+        catch_by("shuttle", "deadlock.back-off", "deadlock"),
+        catch_by("shuttle", "deadlock.philosophers-ordered", "deadlock"),
+        catch_by("shuttle", "deadlock.philosophers-four-seats", "deadlock"),
+        catch_by("shuttle", "deadlock.philosophers-back-off", "deadlock"),
     ]),
     mutant_of(Contract::Lock, "mutant:lock-with-no-finally", "`with lock:` as acquire, block, release with no finally: a block that raises leaves it held", &[catch("lock.with-releases-on-raise", "wrong-result")]),
     mutant_of(Contract::Lock, "mutant:lock-handoff-keeps-timed-out-waiter", "a hand-off lock whose timed-out acquire stays counted as a waiter: the next release hands the lock to nobody", &[catch("lock.timeout-leaves-usable", "wrong-result")]),
+    mutant_of(Contract::Lock, "mutant:lock-try-acquire-blocks", "acquire(blocking=False) waits like a blocking acquire: a try that holds on to what the caller has while it waits", &[
+        catch_by("loom", "deadlock.all-or-nothing", "deadlock"),
+        catch_by("shuttle", "deadlock.all-or-nothing", "deadlock"),
+        catch_by("loom", "deadlock.back-off", "deadlock"),
+        catch_by("shuttle", "deadlock.back-off", "deadlock"),
+        catch_by("shuttle", "deadlock.philosophers-waiter", "deadlock"),
+        catch_by("shuttle", "deadlock.philosophers-back-off", "deadlock"),
+    ]),
+    mutant_of(Contract::Lock, "mutant:lock-inner-order-inverted", "a lock that counts its waiters under a second mutex, taken after its state in acquire and before it in release: a deadlock when the two overlap", &[
+        // On threads the two orders never overlap in the run: lockdep reports them anyway.
+        catch("deadlock.lock-order", "lock-order"),
+        catch("deadlock.global-lock-order", "lock-order"),
+        // Under a checker the first execution's lock-order graph already has the cycle.
+        catch_by("loom", "deadlock.global-lock-order", "lock-order"),
+        catch_by("shuttle", "deadlock.global-lock-order", "lock-order"),
+        // Without a lock-order assertion, the checkers find the acquire and the release
+        // that overlap: the deadlock itself.
+        catch_by("loom", "lock.exclusive", "deadlock"),
+        catch_by("shuttle", "lock.exclusive", "deadlock"),
+    ]),
     reference(Contract::Thread, "the reference threads: an alive flag cleared when the target ends, join waits on it"),
     mutant_of(Contract::Thread, "mutant:thread-alive-forever", "is_alive is never cleared, and join waits for it", &[
         catch("thread.start-join", "never-returned"),
@@ -331,6 +367,8 @@ pub fn make_lock(name: &str) -> Option<Arc<dyn Lock>> {
         "mutant:lock-release-unlocked-ok" => bug(LockBug::ReleaseUnlockedOk),
         "mutant:lock-release-without-notify" => bug(LockBug::ReleaseWithoutNotify),
         "mutant:lock-with-no-finally" => bug(LockBug::WithNoFinally),
+        "mutant:lock-try-acquire-blocks" => bug(LockBug::TryAcquireBlocks),
+        "mutant:lock-inner-order-inverted" => Arc::new(crate::mutants::lock::CountingLock::new()),
         "mutant:lock-handoff-keeps-timed-out-waiter" => {
             Arc::new(crate::mutants::lock::HandoffLock::new())
         }

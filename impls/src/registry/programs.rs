@@ -188,6 +188,7 @@ static PROGRAMS: &[ProgramSubject] = &[
         catch("io.timeout-accept", "missing-output"),
     ]),
     mutant("mutant:py-get-pid-saved", "python3 examples/mutants/process/get_pid_saved.py", "a pid saved before fork and printed by both branches", &[catch("process.get-pid", "missing-output")]),
+    mutant("mutant:py-dead-lock", "python3 examples/deadlock/dead_lock.py", "the course's dead_lock.py: each transfer locks the payer's account first; the two threads deadlock", &[catch("deadlock.program-dead-lock", "deadlock")]),
     mutant("mutant:py-zombie-waits-first", "python3 examples/mutants/process/zombie_waits_first.py", "a zombie demo whose parent waits at once: no zombie appears", &[catch("process.zombie-persists", "missing-output")]),
     mutant("mutant:py-sigchld-default", "python3 examples/mutants/process/sigchld_default.py", "SIGCHLD set to SIG_DFL in the belief that the default ignores: zombies appear", &[catch("process.sigchld-ignore", "missing-output")]),
     mutant("mutant:py-orphan-waits-for-init", "python3 examples/mutants/process/orphan_waits_for_init.py", "an orphan that waits to be adopted by pid 1, while a subreaper adopts it", &[catch("process.orphan-adopted", "missing-output")]),

@@ -4,11 +4,18 @@ use std::ops::{Deref, DerefMut};
 use std::panic::Location;
 
 use super::backend::{current, Backend};
-use super::observe::{self, LockAction};
+use super::observe::{self, LockAction, LockId};
 
 /// A lock whose guard releases it when dropped. A panic while holding it does not poison it
 /// for the rest of a trial: poisoning is std's policy, not the contract's.
-pub struct Mutex<T>(Inner<T>);
+///
+/// It knows where it was made and, optionally, a name: the lock observer reports both, so
+/// a lock-order checker or a deadlock's explanation can say which lock it means.
+pub struct Mutex<T> {
+    inner: Inner<T>,
+    made_at: &'static Location<'static>,
+    name: Option<&'static str>,
+}
 
 enum Inner<T> {
     Std(std::sync::Mutex<T>),
@@ -20,7 +27,7 @@ enum Inner<T> {
 /// The guard of a [`Mutex`]; dropping it releases the lock (and reports the release).
 pub struct MutexGuard<'a, T> {
     pub(super) inner: Option<Guard<'a, T>>,
-    lock: usize,
+    lock: LockId,
     location: &'static Location<'static>,
 }
 
@@ -35,7 +42,7 @@ impl<'a, T> MutexGuard<'a, T> {
     /// Wraps a guard just taken, and reports it.
     pub(super) fn taken(
         inner: Guard<'a, T>,
-        lock: usize,
+        lock: LockId,
         location: &'static Location<'static>,
     ) -> Self {
         observe::report(lock, LockAction::Acquired, location);
@@ -48,7 +55,7 @@ impl<'a, T> MutexGuard<'a, T> {
 
     /// Gives the backend's guard to a condition variable's wait (which releases the lock),
     /// reporting the release; the wait's result comes back through [`MutexGuard::taken`].
-    pub(super) fn into_parts(mut self) -> (Guard<'a, T>, usize, &'static Location<'static>) {
+    pub(super) fn into_parts(mut self) -> (Guard<'a, T>, LockId, &'static Location<'static>) {
         observe::report(self.lock, LockAction::Released, self.location);
         let inner = self
             .inner
@@ -67,27 +74,53 @@ impl<T> Drop for MutexGuard<'_, T> {
 }
 
 impl<T> Mutex<T> {
+    /// A mutex of the current backend; the observer names it by where it was made.
+    #[track_caller]
     pub fn new(value: T) -> Self {
-        Mutex(match current() {
-            Backend::Std => Inner::Std(std::sync::Mutex::new(value)),
-            Backend::Loom => Inner::Loom(Box::new(loom::sync::Mutex::new(value))),
-            Backend::Shuttle => Inner::Shuttle(Box::new(shuttle::sync::Mutex::new(value))),
-        })
+        Mutex {
+            inner: match current() {
+                Backend::Std => Inner::Std(std::sync::Mutex::new(value)),
+                Backend::Loom => Inner::Loom(Box::new(loom::sync::Mutex::new(value))),
+                Backend::Shuttle => Inner::Shuttle(Box::new(shuttle::sync::Mutex::new(value))),
+            },
+            made_at: Location::caller(),
+            name: None,
+        }
+    }
+
+    /// A mutex the observer reports under `name` (`"fork 1"`, `"the waiter count"`).
+    #[track_caller]
+    pub fn named(name: &'static str, value: T) -> Self {
+        Mutex {
+            name: Some(name),
+            ..Mutex::new(value)
+        }
+    }
+
+    fn id(&self) -> LockId {
+        LockId {
+            addr: self as *const Self as usize,
+            made_at: self.made_at,
+            name: self.name,
+        }
     }
 
     #[track_caller]
     pub fn lock(&self) -> MutexGuard<'_, T> {
         let location = Location::caller();
-        let guard = match &self.0 {
+        // Said before it may block: a deadlock's explanation needs what each thread waits for.
+        observe::report(self.id(), LockAction::Requested, location);
+        let guard = match &self.inner {
             Inner::Std(m) => Guard::Std(m.lock().unwrap_or_else(|p| p.into_inner())),
             Inner::Loom(m) => Guard::Loom(m.lock().unwrap_or_else(|p| p.into_inner())),
             Inner::Shuttle(m) => Guard::Shuttle(m.lock().unwrap_or_else(|p| p.into_inner())),
         };
-        MutexGuard::taken(guard, self as *const Self as usize, location)
+        MutexGuard::taken(guard, self.id(), location)
     }
 }
 
 impl<T: Default> Default for Mutex<T> {
+    #[track_caller]
     fn default() -> Self {
         Mutex::new(T::default())
     }

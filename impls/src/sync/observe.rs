@@ -9,18 +9,47 @@ use std::sync::{Arc, RwLock};
 /// What happened to a lock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LockAction {
+    /// The thread is about to take it, and may block until it can (reported before every
+    /// `Mutex::lock`; not before a condition variable takes its mutex back).
+    Requested,
     Acquired,
     Released,
 }
 
-/// One report: which lock (its address, stable while it lives), which thread (the
-/// backend's own thread id, as text), what, and where in the code.
+/// Which lock, as the facade's `Mutex` knows itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct LockId {
+    pub addr: usize,
+    pub made_at: &'static Location<'static>,
+    pub name: Option<&'static str>,
+}
+
+/// One report: which lock (its address, stable while it lives; where it was made, and its
+/// name if it was given one), which thread (the backend's own thread id, as text), what,
+/// and where in the code.
 #[derive(Debug, Clone)]
 pub struct LockReport {
     pub lock: usize,
+    pub made_at: &'static Location<'static>,
+    pub name: Option<&'static str>,
     pub thread: String,
     pub action: LockAction,
     pub location: &'static Location<'static>,
+}
+
+impl LockReport {
+    /// The lock in words: its name, or where it was made (`the Mutex made at
+    /// impls/src/reference/lock.rs:18`).
+    pub fn lock_name(&self) -> String {
+        match self.name {
+            Some(n) => format!("`{n}`"),
+            None => format!(
+                "the Mutex made at {}:{}",
+                self.made_at.file(),
+                self.made_at.line()
+            ),
+        }
+    }
 }
 
 /// Receives the reports; called on the thread that took or released the lock.
@@ -38,15 +67,24 @@ pub fn set_lock_observer(observer: Option<Arc<dyn LockObserver>>) {
     INSTALLED.store(installed, Ordering::SeqCst);
 }
 
-/// Reports to the observer, if one is installed (a relaxed load otherwise).
-pub(super) fn report(lock: usize, action: LockAction, location: &'static Location<'static>) {
+/// Reports to the observer, if one is installed (a relaxed load otherwise), unless the
+/// thread is unwinding.
+pub(super) fn report(lock: LockId, action: LockAction, location: &'static Location<'static>) {
     if !INSTALLED.load(Ordering::Relaxed) {
+        return;
+    }
+    // A checker that stops an execution (a deadlock) unwinds the threads it left blocked:
+    // their guards' releases are not the program's, and loom has no current thread to name
+    // any more (asking would panic in a destructor during cleanup, and abort).
+    if std::thread::panicking() {
         return;
     }
     let observer = OBSERVER.read().unwrap_or_else(|p| p.into_inner()).clone();
     if let Some(o) = observer {
         o.report(LockReport {
-            lock,
+            lock: lock.addr,
+            made_at: lock.made_at,
+            name: lock.name,
             thread: super::thread::current_id(),
             action,
             location,

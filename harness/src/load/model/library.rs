@@ -27,31 +27,31 @@ pub struct Step {
     /// Queue: `qsize()`.
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "present_or_default",
         skip_serializing_if = "Option::is_none"
     )]
-    pub qsize: Option<NoArgs>,
+    pub qsize: Option<QueueArg>,
     /// Queue: `empty()`.
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "present_or_default",
         skip_serializing_if = "Option::is_none"
     )]
-    pub empty: Option<NoArgs>,
+    pub empty: Option<QueueArg>,
     /// Queue: `full()`.
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "present_or_default",
         skip_serializing_if = "Option::is_none"
     )]
-    pub full: Option<NoArgs>,
+    pub full: Option<QueueArg>,
     /// Queue: `close()`.
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "present_or_default",
         skip_serializing_if = "Option::is_none"
     )]
-    pub close: Option<NoArgs>,
+    pub close: Option<QueueArg>,
     /// Event: `set()`.
     #[serde(
         default,
@@ -94,21 +94,21 @@ pub struct Step {
         deserialize_with = "present_or_default",
         skip_serializing_if = "Option::is_none"
     )]
-    pub acquire: Option<GetOp>,
+    pub acquire: Option<AcquireOp>,
     /// Lock: `release()`; fails with `not-locked` if nobody holds it.
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "present_or_default",
         skip_serializing_if = "Option::is_none"
     )]
-    pub release: Option<NoArgs>,
+    pub release: Option<LockArg>,
     /// Lock: `locked()`.
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "present_or_default",
         skip_serializing_if = "Option::is_none"
     )]
-    pub locked: Option<NoArgs>,
+    pub locked: Option<LockArg>,
     /// Lock: `with lock:` around a block that holds it this long, and raises if asked.
     /// Fails with `raised` when the block raised (after the lock was released).
     #[serde(
@@ -117,6 +117,18 @@ pub struct Step {
         skip_serializing_if = "Option::is_none"
     )]
     pub with: Option<WithOp>,
+    /// Lock: take every lock named, all at once or none, through the scenario's lock set
+    /// (a waiter); waits holding none of them. Breaks hold and wait.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acquire_all: Option<Vec<String>>,
+    /// Lock: give back every lock named, through the lock set (waking its waiters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_all: Option<Vec<String>>,
+    /// Lock: take the locks named one after the other; the first as long as it takes, each
+    /// next only if free (or within `timeout`); else give back what it holds, back off and
+    /// start again. Breaks no preemption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acquire_or_back_off: Option<BackOffOp>,
     /// Thread: start a thread with this name whose target runs for a while.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<StartOp>,
@@ -191,10 +203,56 @@ pub(super) fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NoArgs>,
     Option::<NoArgs>::deserialize(d).map(|v| Some(v.unwrap_or_default()))
 }
 
+/// Which of the scenario's queues a queue operation acts on (`subject.queues`); without
+/// `queue`, the only one.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QueueArg {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+}
+
+/// Which of the scenario's locks a lock operation acts on (`subject.locks`); without `lock`,
+/// the only one.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LockArg {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock: Option<String>,
+}
+
+/// Lock `acquire`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcquireOp {
+    /// Which lock (`subject.locks`); default the only one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock: Option<String>,
+    /// Python's `blocking`: default true.
+    #[serde(default = "yes")]
+    pub block: bool,
+    /// Python's `timeout`; only with `block: true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<Dur>,
+}
+
+impl Default for AcquireOp {
+    fn default() -> Self {
+        AcquireOp {
+            lock: None,
+            block: true,
+            timeout: None,
+        }
+    }
+}
+
 /// Queue `put`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PutOp {
+    /// Which queue (`subject.queues`); default the only one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
     /// The item (a string or number; `{i}`, `{actor}` and variables are filled in).
     pub item: Text,
     /// Python's `block`: default true.
@@ -203,6 +261,64 @@ pub struct PutOp {
     /// Python's `timeout`; only with `block: true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<Dur>,
+}
+
+/// Lock `acquire_or_back_off`: `[A, B]`, or `{ locks: [A, B], timeout: 50ms, pause: 100ms }`.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BackOffOp {
+    /// The locks, in the order they are taken.
+    pub locks: Vec<String>,
+    /// How long each lock after the first may be waited for (default: not at all, a try).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<Dur>,
+    /// Work done between taking one lock and the next (a sleep; a yield under a checker).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause: Option<Dur>,
+}
+
+impl<'de> Deserialize<'de> for BackOffOp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            locks: Vec<String>,
+            #[serde(default)]
+            timeout: Option<Dur>,
+            #[serde(default)]
+            pause: Option<Dur>,
+        }
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = BackOffOp;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of locks, or a map with `locks`, `timeout` and `pause`")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<BackOffOp, A::Error> {
+                let locks =
+                    Vec::<String>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(BackOffOp {
+                    locks,
+                    ..BackOffOp::default()
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<BackOffOp, A::Error> {
+                let f = Full::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(BackOffOp {
+                    locks: f.locks,
+                    timeout: f.timeout,
+                    pause: f.pause,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// Thread `start`: `Thread(target=..., name=thread).start()`, the target running for
@@ -228,6 +344,9 @@ pub struct JoinOp {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WithOp {
+    /// Which lock (`subject.locks`); default the only one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock: Option<String>,
     /// How long the block holds the lock.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hold: Option<Dur>,
@@ -245,10 +364,13 @@ pub struct WaitOp {
     pub timeout: Option<Dur>,
 }
 
-/// Queue `get`, and lock `acquire`.
+/// Queue `get`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetOp {
+    /// Which queue (`subject.queues`); default the only one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
     /// Python's `block`: default true.
     #[serde(default = "yes")]
     pub block: bool,
@@ -260,6 +382,7 @@ pub struct GetOp {
 impl Default for GetOp {
     fn default() -> Self {
         GetOp {
+            queue: None,
             block: true,
             timeout: None,
         }
@@ -325,7 +448,54 @@ impl fmt::Display for OpError {
     }
 }
 
+/// Which kind of instance a step's operation names: a lock or a queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstanceKind {
+    Lock,
+    Queue,
+}
+
 impl Step {
+    /// The locks a step takes or gives back together (`acquire_all: [A, B]`), with the
+    /// path of the list inside the step.
+    pub fn lock_list(&self) -> Option<(&[String], &'static str)> {
+        if let Some(l) = &self.acquire_all {
+            Some((l, "acquire_all"))
+        } else if let Some(l) = &self.release_all {
+            Some((l, "release_all"))
+        } else {
+            self.acquire_or_back_off
+                .as_ref()
+                .map(|b| (b.locks.as_slice(), "acquire_or_back_off"))
+        }
+    }
+
+    /// The lock or queue the step names (`acquire: { lock: A }`), with the path of the key
+    /// inside the step (`acquire.lock`); None when it names none.
+    pub fn instance(&self) -> Option<(InstanceKind, &str, String)> {
+        fn lock<'s>(op: &str, name: &'s Option<String>) -> Option<(InstanceKind, &'s str, String)> {
+            name.as_deref()
+                .map(|n| (InstanceKind::Lock, n, format!("{op}.lock")))
+        }
+        fn queue<'s>(
+            op: &str,
+            name: &'s Option<String>,
+        ) -> Option<(InstanceKind, &'s str, String)> {
+            name.as_deref()
+                .map(|n| (InstanceKind::Queue, n, format!("{op}.queue")))
+        }
+        None.or_else(|| self.acquire.as_ref().and_then(|a| lock("acquire", &a.lock)))
+            .or_else(|| self.release.as_ref().and_then(|a| lock("release", &a.lock)))
+            .or_else(|| self.locked.as_ref().and_then(|a| lock("locked", &a.lock)))
+            .or_else(|| self.with.as_ref().and_then(|a| lock("with", &a.lock)))
+            .or_else(|| self.put.as_ref().and_then(|a| queue("put", &a.queue)))
+            .or_else(|| self.get.as_ref().and_then(|a| queue("get", &a.queue)))
+            .or_else(|| self.qsize.as_ref().and_then(|a| queue("qsize", &a.queue)))
+            .or_else(|| self.empty.as_ref().and_then(|a| queue("empty", &a.queue)))
+            .or_else(|| self.full.as_ref().and_then(|a| queue("full", &a.queue)))
+            .or_else(|| self.close.as_ref().and_then(|a| queue("close", &a.queue)))
+    }
+
     /// A step of the harness's own that calls nothing: `sleep`, `await_waiters`.
     pub fn is_pause(&self) -> bool {
         self.sleep.is_some() || self.await_waiters.is_some()
@@ -349,6 +519,9 @@ impl Step {
             ("release", self.release.is_some()),
             ("locked", self.locked.is_some()),
             ("with", self.with.is_some()),
+            ("acquire_all", self.acquire_all.is_some()),
+            ("release_all", self.release_all.is_some()),
+            ("acquire_or_back_off", self.acquire_or_back_off.is_some()),
             ("enter", self.enter.is_some()),
             ("leave", self.leave.is_some()),
             ("start", self.start.is_some()),
@@ -384,6 +557,9 @@ impl Step {
         "release",
         "locked",
         "with",
+        "acquire_all",
+        "release_all",
+        "acquire_or_back_off",
         "enter",
         "leave",
         "bump",

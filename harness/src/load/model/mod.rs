@@ -103,6 +103,19 @@ pub struct SubjectSpec {
     /// Parameters for the library subject's constructor.
     #[serde(default)]
     pub params: Params,
+    /// Lock scenarios: several locks, each a subject of its own, by name (`[A, B]`); steps
+    /// name one with `lock: A`. Default: one lock, which steps need not name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locks: Vec<String>,
+    /// Lock scenarios: counting semaphores by name and size (`{ seats: 4 }`), which steps
+    /// name as they name locks (`acquire: { lock: seats }`). Always the reference
+    /// semaphore, whatever lock is under test.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub semaphores: BTreeMap<String, u32>,
+    /// Queue scenarios: several queues by name (`[requests, replies]`); steps name one with
+    /// `queue: requests`. Default: one queue.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub queues: Vec<String>,
     /// A program's command line; `{ref:NAME}` names a reference program. `--target` replaces it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub program: Option<Text>,
@@ -130,6 +143,24 @@ pub struct SubjectSpec {
 }
 
 impl SubjectSpec {
+    /// The names of the scenario's locks or queues, as `subject` declares them (empty: one,
+    /// unnamed).
+    pub fn instances(&self, kind: InstanceKind) -> &[String] {
+        match kind {
+            InstanceKind::Lock => &self.locks,
+            InstanceKind::Queue => &self.queues,
+        }
+    }
+
+    /// Every name a step may give as its `lock`: the locks, then the semaphores.
+    pub fn lock_names(&self) -> Vec<String> {
+        self.locks
+            .iter()
+            .chain(self.semaphores.keys())
+            .cloned()
+            .collect()
+    }
+
     /// A program scenario (a command line, or server models), not a library one.
     pub fn is_program(&self) -> bool {
         self.program.is_some() || !self.models.is_empty()
@@ -153,7 +184,15 @@ impl ContractName {
         match self {
             ContractName::Queue => &["put", "get", "qsize", "empty", "full", "close"],
             ContractName::Event => &["set", "set_clear", "clear", "is_set", "wait"],
-            ContractName::Lock => &["acquire", "release", "locked", "with"],
+            ContractName::Lock => &[
+                "acquire",
+                "release",
+                "locked",
+                "with",
+                "acquire_all",
+                "release_all",
+                "acquire_or_back_off",
+            ],
             ContractName::Thread => &["start", "is_alive", "join", "thread_name", "ident"],
         }
     }
@@ -211,6 +250,10 @@ pub struct Assertion {
     /// The shared counter's final value (after every `bump`): no update was lost.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counter: Option<u64>,
+    /// Library: the lock-order graph of the run (B taken while A is held gives A → B) has
+    /// no cycle: no two places take the same locks in opposite orders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_order: Option<LockOrderAssert>,
     /// Program: the CPU its tree used over the last part of the run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<CpuAssert>,
@@ -249,6 +292,14 @@ pub struct Assertion {
     /// The level of this check (default: the scenario's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<Text>,
+}
+
+/// `lock_order: acyclic`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum LockOrderAssert {
+    /// No cycle in the lock-order graph.
+    Acyclic,
 }
 
 /// See [`Assertion::parent_of`].
@@ -374,6 +425,7 @@ impl Assertion {
         [
             ("got_all", self.got_all.is_some()),
             ("counter", self.counter.is_some()),
+            ("lock_order", self.lock_order.is_some()),
             ("cpu", self.cpu.is_some()),
             ("processes", self.processes.is_some()),
             ("threads", self.threads.is_some()),
@@ -394,6 +446,7 @@ impl Assertion {
     pub const KINDS: &'static [&'static str] = &[
         "got_all",
         "counter",
+        "lock_order",
         "cpu",
         "processes",
         "threads",

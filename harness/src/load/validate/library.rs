@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{check_level, first_two_written, Checker};
-use crate::load::model::{ContractName, Expect, Scenario, Step};
+use crate::load::model::{ContractName, Expect, InstanceKind, Scenario, Step, SubjectSpec};
 use crate::load::suggest;
 
 fn labels(s: &Scenario) -> BTreeMap<&str, (String, usize)> {
@@ -40,7 +40,7 @@ pub(super) fn check_actors(c: &mut Checker, s: &Scenario) {
                     );
                 }
             }
-            check_step(c, &path, step, s.subject.contract, &labels);
+            check_step(c, &path, step, &s.subject, &labels);
         }
     }
 }
@@ -49,9 +49,10 @@ fn check_step(
     c: &mut Checker,
     path: &str,
     step: &Step,
-    contract: Option<ContractName>,
+    subject: &SubjectSpec,
     labels: &BTreeMap<&str, (String, usize)>,
 ) {
+    let contract = subject.contract;
     let kinds = step.kinds();
     let kind = match kinds.as_slice() {
         [one] => *one,
@@ -152,6 +153,7 @@ fn check_step(
             );
         }
     }
+    check_instance(c, path, kind, step, subject);
     if matches!(kind, "sleep" | "await_waiters") && step.label.is_some() {
         c.at_key(
             format!("{path}.label"),
@@ -168,6 +170,202 @@ fn check_step(
     }
     if let Some(e) = &step.expect {
         check_expect(c, &format!("{path}.expect"), kind, e, labels);
+    }
+}
+
+/// The names a scenario declares for its locks or queues are fit to use.
+pub(super) fn check_instance_names(c: &mut Checker, s: &SubjectSpec) {
+    for (key, kind, contract) in [
+        ("locks", InstanceKind::Lock, ContractName::Lock),
+        ("queues", InstanceKind::Queue, ContractName::Queue),
+    ] {
+        let names = s.instances(kind);
+        if names.is_empty() {
+            continue;
+        }
+        if s.contract != Some(contract) {
+            let this = match s.contract {
+                Some(other) if other.name().starts_with('e') => format!("an {}", other.name()),
+                Some(other) => format!("a {}", other.name()),
+                None => "a program".to_owned(),
+            };
+            c.at_key(
+                format!("subject.{key}"),
+                format!(
+                    "`{key}` names the {key} of a {} scenario; this one is {this} scenario",
+                    contract.name(),
+                ),
+                None,
+            );
+            continue;
+        }
+        let mut seen = BTreeSet::new();
+        for (i, name) in names.iter().enumerate() {
+            let fit = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|ch| ch.is_alphanumeric() || ch == '_' || ch == '-');
+            if !fit {
+                c.at(
+                    format!("subject.{key}[{i}]"),
+                    format!("bad {} name `{name}`", singular(kind)),
+                    Some("use letters, digits, `_` and `-`, e.g. `A` or `fork-1`".into()),
+                );
+            } else if !seen.insert(name.as_str()) {
+                c.at(
+                    format!("subject.{key}[{i}]"),
+                    format!("{} `{name}` is named twice", singular(kind)),
+                    Some(format!(
+                        "each of `{key}` is a {} of its own",
+                        singular(kind)
+                    )),
+                );
+            }
+        }
+    }
+}
+
+/// The semaphores: in a lock scenario, each named once (not as a lock too), of size 1 or
+/// more.
+pub(super) fn check_semaphores(c: &mut Checker, s: &SubjectSpec) {
+    if s.semaphores.is_empty() {
+        return;
+    }
+    if s.contract != Some(ContractName::Lock) {
+        c.at_key(
+            "subject.semaphores",
+            "`semaphores` go with the locks of a lock scenario",
+            Some("write `contract: lock`".into()),
+        );
+        return;
+    }
+    for (name, size) in &s.semaphores {
+        let path = format!("subject.semaphores.{name}");
+        let fit = name
+            .chars()
+            .all(|ch| ch.is_alphanumeric() || ch == '_' || ch == '-');
+        if !fit || name.is_empty() {
+            c.at_key(
+                &path,
+                format!("bad semaphore name `{name}`"),
+                Some("use letters, digits, `_` and `-`, e.g. `seats`".into()),
+            );
+        } else if s.locks.contains(name) {
+            c.at_key(
+                &path,
+                format!("`{name}` is a lock and a semaphore"),
+                Some("steps name both with `lock:`: give them different names".into()),
+            );
+        }
+        if *size == 0 {
+            c.at(
+                &path,
+                "a semaphore of size 0 can never be acquired",
+                Some("give the number of threads it lets in at once, e.g. `4`".into()),
+            );
+        }
+    }
+}
+
+fn singular(kind: InstanceKind) -> &'static str {
+    match kind {
+        InstanceKind::Lock => "lock",
+        InstanceKind::Queue => "queue",
+    }
+}
+
+/// The lock or queue a step names exists; a step that names none is fine only when the
+/// scenario has one.
+fn check_instance(c: &mut Checker, path: &str, kind: &str, step: &Step, subject: &SubjectSpec) {
+    if let Some((names, op)) = step.lock_list() {
+        return check_lock_list(c, &format!("{path}.{op}"), names, subject);
+    }
+    let needs = match kind {
+        "acquire" | "release" | "locked" | "with" => InstanceKind::Lock,
+        "put" | "get" | "qsize" | "empty" | "full" | "close" => InstanceKind::Queue,
+        _ => return,
+    };
+    let declared = subject.instances(needs);
+    let known = match needs {
+        InstanceKind::Lock => subject.lock_names(),
+        InstanceKind::Queue => subject.queues.clone(),
+    };
+    let (key, what) = match needs {
+        InstanceKind::Lock => ("lock", "locks"),
+        InstanceKind::Queue => ("queue", "queues"),
+    };
+    match step.instance() {
+        Some((_, name, at)) if declared.is_empty() && !known.iter().any(|k| k == name) => c.at(
+            format!("{path}.{at}"),
+            format!("this scenario has one {key}, with no name: `{key}: {name}` names nothing"),
+            Some(format!(
+                "declare them under `subject`, e.g. `{what}: [{name}, ...]`, or remove `{key}:`"
+            )),
+        ),
+        Some((_, name, at)) if !known.iter().any(|d| d == name) => {
+            let list = known.join(", ");
+            let help = match suggest::nearest(name, known.iter().map(String::as_str)) {
+                Some(n) => format!("did you mean `{n}`? the {what} are {list} (`subject.{what}`)"),
+                None => format!("the {what} are {list} (`subject.{what}`)"),
+            };
+            c.at(
+                format!("{path}.{at}"),
+                format!("no {key} is called `{name}`"),
+                Some(help),
+            );
+        }
+        None if declared.len() > 1 => c.at_key(
+            format!("{path}.{kind}"),
+            format!(
+                "this scenario has {} {what} ({}): say which one `{kind}` acts on",
+                declared.len(),
+                declared.join(", ")
+            ),
+            Some(format!("e.g. `{kind}: {{ {key}: {} }}`", declared[0])),
+        ),
+        _ => {}
+    }
+}
+
+/// The locks of `acquire_all`, `release_all` and `acquire_or_back_off`: some, each once,
+/// each declared.
+fn check_lock_list(c: &mut Checker, path: &str, names: &[String], subject: &SubjectSpec) {
+    let known = subject.lock_names();
+    if names.is_empty() {
+        c.at(
+            path,
+            "no locks: name the locks to take, e.g. `[A, B]`",
+            None,
+        );
+    }
+    let mut seen = BTreeSet::new();
+    for (i, name) in names.iter().enumerate() {
+        if known.is_empty() {
+            c.at(
+                format!("{path}[{i}]"),
+                format!("this scenario has one lock, with no name: `{name}` names nothing"),
+                Some("declare the locks under `subject`, e.g. `locks: [A, B]`".into()),
+            );
+            return;
+        }
+        if !known.iter().any(|k| k == name) {
+            let list = known.join(", ");
+            let help = match suggest::nearest(name, known.iter().map(String::as_str)) {
+                Some(n) => format!("did you mean `{n}`? the locks are {list} (`subject.locks`)"),
+                None => format!("the locks are {list} (`subject.locks`)"),
+            };
+            c.at(
+                format!("{path}[{i}]"),
+                format!("no lock is called `{name}`"),
+                Some(help),
+            );
+        } else if !seen.insert(name.as_str()) {
+            c.at(
+                format!("{path}[{i}]"),
+                format!("lock `{name}` is named twice"),
+                Some("a thread takes a lock once".into()),
+            );
+        }
     }
 }
 
@@ -201,6 +399,9 @@ fn check_expect(
                 | "with"
                 | "leave"
                 | "start"
+                | "acquire_all"
+                | "release_all"
+                | "acquire_or_back_off"
         )
     {
         c.at_key(
@@ -209,7 +410,7 @@ fn check_expect(
             Some("expect `error: ...`, or nothing (it must succeed)".into()),
         );
     }
-    if e.error.is_some() && !matches!(kind, "put" | "get" | "release" | "with") {
+    if e.error.is_some() && !matches!(kind, "put" | "get" | "release" | "with" | "release_all") {
         c.at_key(
             format!("{path}.error"),
             format!("`{kind}` cannot fail"),

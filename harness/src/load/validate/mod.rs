@@ -13,7 +13,7 @@ use super::{suggest, vars};
 use crate::catalogue::Catalogue;
 use crate::judge::class::Level;
 use crate::load::model::Scenario;
-use library::check_actors;
+use library::{check_actors, check_instance_names, check_semaphores};
 use program::check_program;
 
 /// A problem found after deserialising, at a path of the document.
@@ -85,6 +85,8 @@ pub fn check(
     };
     check_header(&mut c, s);
     check_subject(&mut c, s);
+    check_instance_names(&mut c, &s.subject);
+    check_semaphores(&mut c, &s.subject);
     check_actors(&mut c, s);
     check_asserts(&mut c, s);
     let mut located: Vec<Located> = c
@@ -113,7 +115,10 @@ fn check_header(c: &mut Checker, s: &Scenario) {
                 "`demonstrates` is for library scenarios explored by loom and shuttle",
                 None,
             );
-        } else if s.explore.contains(&crate::load::model::Explorer::Threads) || s.explore.is_empty()
+        } else if (s.explore.contains(&crate::load::model::Explorer::Threads) || s.explore.is_empty())
+            // A cycle of lock orders shows in any run that takes the locks, whatever the
+            // interleaving: not luck.
+            && s.demonstrates != Some(crate::judge::class::FailureClass::LockOrder)
         {
             c.at_key("demonstrates", "a hazard shows on real threads only by luck: a scenario that `demonstrates` one runs under `loom` and `shuttle` only", Some("write `explore: [loom, shuttle]`".into()));
         }
@@ -277,7 +282,7 @@ fn check_asserts(c: &mut Checker, s: &Scenario) {
             ),
             _ => c.at(&path, "an assertion has exactly one kind; split it", None),
         }
-        let program_kind = !matches!(a.kinds().as_slice(), ["got_all" | "counter"]);
+        let program_kind = !matches!(a.kinds().as_slice(), ["got_all" | "counter" | "lock_order"]);
         if program_kind && !s.subject.is_program() {
             c.at(
                 &path,
@@ -298,6 +303,13 @@ fn check_asserts(c: &mut Checker, s: &Scenario) {
                 format!("{path}.counter"),
                 "no actor has a `bump` step, so the counter never changes",
                 Some("add `- bump:` steps, or remove the assertion".into()),
+            );
+        }
+        if a.lock_order.is_some() && s.subject.is_program() {
+            c.at(
+                &path,
+                "`lock_order` watches the locks of a library subject built on the sync facade; the subject is a program",
+                None,
             );
         }
         if a.got_all.is_some() && s.subject.is_program() {

@@ -277,6 +277,23 @@ fn describe(kind: &EventKind) -> String {
             format!("{explorer} explored: {broke} checks broke")
         }
         EventKind::Note { text } => format!("note: {text}"),
+        EventKind::Holding { held, wants } => format!(
+            "holds {} lock(s){}",
+            held.len(),
+            if wants.is_some() {
+                ", waits for another"
+            } else {
+                ""
+            }
+        ),
+        EventKind::LockOrder {
+            locks,
+            edges,
+            cycles,
+        } => format!(
+            "lock order: {locks} locks, {edges} edges, {} cycles",
+            cycles.len()
+        ),
         EventKind::Captured { name, value } => format!("captured {{{name}}} = {value:?}"),
         EventKind::Output { stream, text } => format!("{stream}: {text}"),
         EventKind::Wire { sent, data, ended } => format!(
