@@ -160,7 +160,12 @@ fn plan_library(
     match subjects {
         Subjects::Target(..) => {}
         Subjects::Adapter(cmd) => {
-            if s.explore.contains(&Explorer::Threads) && s.demonstrates.is_none() {
+            // The adapter protocol builds one object: scenarios of several locks, queues or
+            // semaphores are not for it (yet).
+            let one_object = s.subject.locks.is_empty()
+                && s.subject.queues.is_empty()
+                && s.subject.semaphores.is_empty();
+            if s.explore.contains(&Explorer::Threads) && s.demonstrates.is_none() && one_object {
                 trials.push(Trial {
                     name: format!("{}/{}::adapter::threads", loaded.family, s.id),
                     scenario: loaded.clone(),
