@@ -24,6 +24,9 @@ pub enum LockBug {
     /// the caller already has while it waits, which brings back the hold-and-wait that
     /// try-and-back-off and all-or-nothing acquisition rely on it to avoid.
     TryAcquireBlocks,
+    /// `acquire(timeout=t)` ignores the timeout and waits as long as it takes: a thread
+    /// that was to give up what it holds after a while holds on for ever instead.
+    TimeoutNever,
 }
 
 pub struct MutantLock {
@@ -51,6 +54,7 @@ impl Lock for MutantLock {
         let wait = match wait {
             Wait::For(t) if self.bug == LockBug::TimeoutEarly => Wait::For(t / 4), // BUG(TimeoutEarly)
             Wait::No if self.bug == LockBug::TryAcquireBlocks => Wait::Forever, // BUG(TryAcquireBlocks)
+            Wait::For(_) if self.bug == LockBug::TimeoutNever => Wait::Forever, // BUG(TimeoutNever)
             other => other,
         };
         let (mut held, gave_up) = self.freed.wait_while(self.held.lock(), wait, |held| *held);

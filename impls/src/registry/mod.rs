@@ -281,6 +281,12 @@ static SUBJECTS: &[Subject] = &[
         catch_by("shuttle", "deadlock.philosophers-waiter", "deadlock"),
         catch_by("shuttle", "deadlock.philosophers-back-off", "deadlock"),
     ]),
+    mutant_of(Contract::Lock, "mutant:lock-timeout-never", "acquire(timeout=t) ignores the timeout and waits as long as it takes", &[
+        catch("lock.acquire-timeout-held", "timeout-late"),
+        // Each thread holds its first lock and waits for ever for the other's: the
+        // course's deadlock, which the timeout was there to break.
+        catch("deadlock.back-off-timeout", "never-returned"),
+    ]),
     mutant_of(Contract::Lock, "mutant:lock-inner-order-inverted", "a lock that counts its waiters under a second mutex, taken after its state in acquire and before it in release: a deadlock when the two overlap", &[
         // On threads the two orders never overlap in the run: lockdep reports them anyway.
         catch("deadlock.lock-order", "lock-order"),
@@ -368,6 +374,7 @@ pub fn make_lock(name: &str) -> Option<Arc<dyn Lock>> {
         "mutant:lock-release-without-notify" => bug(LockBug::ReleaseWithoutNotify),
         "mutant:lock-with-no-finally" => bug(LockBug::WithNoFinally),
         "mutant:lock-try-acquire-blocks" => bug(LockBug::TryAcquireBlocks),
+        "mutant:lock-timeout-never" => bug(LockBug::TimeoutNever),
         "mutant:lock-inner-order-inverted" => Arc::new(crate::mutants::lock::CountingLock::new()),
         "mutant:lock-handoff-keeps-timed-out-waiter" => {
             Arc::new(crate::mutants::lock::HandoffLock::new())

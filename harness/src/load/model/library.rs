@@ -128,6 +128,7 @@ pub struct Step {
     /// next only if free (or within `timeout`); else give back what it holds, back off and
     /// start again. Breaks no preemption.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<BackOffSchema>")]
     pub acquire_or_back_off: Option<BackOffOp>,
     /// Thread: start a thread with this name whose target runs for a while.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -275,6 +276,15 @@ pub struct BackOffOp {
     /// Work done between taking one lock and the next (a sleep; a yield under a checker).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause: Option<Dur>,
+}
+
+/// How [`BackOffOp`] looks in the JSON Schema: a list of locks, or the map.
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+#[allow(dead_code)]
+enum BackOffSchema {
+    Locks(Vec<String>),
+    Full(BackOffOp),
 }
 
 impl<'de> Deserialize<'de> for BackOffOp {
