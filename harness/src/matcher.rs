@@ -133,10 +133,6 @@ fn escape_placeholders(pattern: &str) -> String {
     let mut out = String::with_capacity(pattern.len());
     let mut last = 0;
     for (at, name) in crate::load::vars::placeholders(pattern) {
-        // `\p{Han}`, `\P{Greek}`: a Unicode class, not a placeholder.
-        if pattern[..at].ends_with("\\p") || pattern[..at].ends_with("\\P") {
-            continue;
-        }
         out.push_str(&pattern[last..at]);
         out.push_str(&format!("\\{{{name}\\}}"));
         last = at + name.len() + 2;
@@ -377,6 +373,7 @@ mod tests {
     #[case("{contains: 进入}", "tom left", false)]
     #[case("{regex: '^\\d+$'}", "4242", true)]
     #[case("{regex: '^\\p{Han}+$'}", "汉字", true)]
+    #[case("{regex: '^\\x{41}\\u{e9}$'}", "Aé", true)]
     #[case("{regex: '^\\d+$'}", "42a", false)]
     #[case("{hex: 4f4b}", "OK", true)]
     #[case("{hex: 4f4b}", "ok", false)]

@@ -21,7 +21,8 @@ pub fn is_runtime(name: &str) -> bool {
 }
 
 /// The `{name}` placeholders of `text`, with their byte offsets; `{{` and `}}` are literal
-/// braces and anything that is not a name (`{2,3}` in a regex) is left alone.
+/// braces and anything that is not a name (`{2,3}` in a regex) is left alone, as is a
+/// regex escape's braces (`\p{Han}`, `\x{FF}`, `\u{e9}`, `\b{start}`).
 pub fn placeholders(text: &str) -> Vec<(usize, &str)> {
     let mut found = Vec::new();
     let bytes = text.as_bytes();
@@ -31,7 +32,8 @@ pub fn placeholders(text: &str) -> Vec<(usize, &str)> {
             i += 2;
             continue;
         }
-        if bytes[i] == b'{' {
+        let escape = i >= 2 && bytes[i - 2] == b'\\' && bytes[i - 1].is_ascii_alphabetic();
+        if bytes[i] == b'{' && !escape {
             if let Some(len) = text[i + 1..].find('}') {
                 let name = &text[i + 1..i + 1 + len];
                 if is_name(name) {

@@ -496,6 +496,12 @@ fn run_worker(ctx: &Context, job: &worker::Job, deadline: Duration) -> Result<Wo
             Err(e) => return Err(format!("cannot wait for the worker: {e}")),
         }
     };
+    // Whatever the worker started (an adapter program) ends with it, and cannot hold its
+    // output pipes open past it.
+    let _ = nix::sys::signal::killpg(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    );
     let _ = reader.join();
     let stderr_tail = err_reader.join().unwrap_or_default();
     let events = std::mem::take(&mut *events.lock().unwrap_or_else(|p| p.into_inner()));

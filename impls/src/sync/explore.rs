@@ -64,6 +64,17 @@ pub fn failing_schedule() -> Option<String> {
         .then(|| shuttle_engine::scheduler::serialization::serialize_schedule(&schedule))
 }
 
+/// Whether `schedule` is a schedule `replay` can follow (shuttle panics on one it cannot
+/// decode).
+pub fn is_schedule(schedule: &str) -> bool {
+    let s = schedule.trim();
+    !s.is_empty()
+        && std::panic::catch_unwind(|| {
+            shuttle_engine::scheduler::serialization::deserialize_schedule(s).is_some()
+        })
+        .unwrap_or(false)
+}
+
 /// Runs `body` once under shuttle, following `schedule` (from `failing_schedule`).
 pub fn replay<F>(schedule: &str, body: F)
 where

@@ -17,6 +17,6 @@ pub mod thread;
 
 pub use backend::{current, with_backend, Backend};
 pub use condvar::{deadline_after, Condvar, Deadline};
-pub use explore::{explore, failing_schedule, replay, Budget};
+pub use explore::{explore, failing_schedule, is_schedule, replay, Budget};
 pub use mutex::{Mutex, MutexGuard};
 pub use observe::{set_lock_observer, waiting, LockAction, LockObserver, LockReport};

@@ -98,7 +98,9 @@ static WAITING: AtomicUsize = AtomicUsize::new(0);
 /// How many threads are blocked in a facade condition wait (`Condvar::wait`, or a timed
 /// wait that has not timed out yet). A scenario step waits for it to reach N before it
 /// acts, so that "N threads were waiting" is a fact, not a pause that may be too short.
-/// One count per process: a trial runs alone in its worker process.
+/// One count per process: a trial runs alone in its worker process (`conform::check` runs
+/// a test's trials one after another, but tests of one binary run side by side: a check with
+/// `await_waiters` may then count another test's waiters).
 pub fn waiting() -> usize {
     WAITING.load(Ordering::SeqCst)
 }
@@ -109,7 +111,10 @@ pub(super) fn waits(starting: bool) {
     if starting {
         WAITING.fetch_add(1, Ordering::SeqCst);
     } else {
-        WAITING.fetch_sub(1, Ordering::SeqCst);
+        // After a reset, a thread that was waiting leaves: never below zero.
+        let _ = WAITING.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+            Some(n.saturating_sub(1))
+        });
     }
 }
 

@@ -28,6 +28,24 @@ pub(super) fn check_program(c: &mut Checker, s: &Scenario) {
         }
     }
     for (i, step) in s.steps.iter().enumerate() {
+        if let Some(Connect::Full(f)) = &step.connect {
+            if f.count.is_some_and(|n| !(1..=65_536).contains(&n)) {
+                c.at(
+                    format!("steps[{i}].connect.count"),
+                    "`count` opens from 1 to 65536 clients",
+                    None,
+                );
+            }
+        }
+        let output = step.stdout.as_ref().or(step.stderr.as_ref());
+        if output.and_then(|o| o.count) == Some(0) {
+            let stream = if step.stdout.is_some() { "stdout" } else { "stderr" };
+            c.at(
+                format!("steps[{i}].{stream}.count"),
+                "`count: 0` waits for no line and can never fail",
+                Some("give 1 or more, or remove the step".into()),
+            );
+        }
         if let Some(t) = &step.tree {
             if t.processes.is_none() && t.threads.is_none() && t.zombies.is_none() {
                 c.at(
@@ -156,7 +174,8 @@ pub(super) fn check_program(c: &mut Checker, s: &Scenario) {
         }
         if let Some(conn) = &step.connect {
             match conn {
-                Connect::Full(f) if f.count.is_some() => {
+                // Bounded above (checked before): the names are not a memory hazard.
+                Connect::Full(f) if f.count.is_some_and(|n| n <= 65_536) => {
                     let count = f.count.unwrap_or_default();
                     names.extend((0..count).map(|i| format!("{}{i}", f.client)));
                 }
