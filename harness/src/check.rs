@@ -129,7 +129,7 @@ impl Check {
         let loaded = match load::load(&self.paths, &Catalogue::builtin(), &BTreeSet::new()) {
             Ok(l) => l,
             Err(errors) => {
-                let problems = errors.iter().map(|e| format!("{e:?}")).collect();
+                let problems = errors.iter().map(|e| e.headline()).collect();
                 return CheckReport::unloadable(problems);
             }
         };

@@ -390,7 +390,11 @@ fn run_trials(
         std::env::set_var("CONFORM_NO_NAMESPACES", "1");
     }
     let mut ctx = Context::new(exe, vars.clone());
-    if let Some(s) = args.schedule.as_deref().filter(|s| !conform_impls::sync::is_schedule(s)) {
+    if let Some(s) = args
+        .schedule
+        .as_deref()
+        .filter(|s| !conform_impls::sync::is_schedule(s))
+    {
         eprintln!("error: `{s}` is not a shuttle schedule (copy it from a failing shuttle trial's replay command)");
         return 2;
     }

@@ -65,16 +65,25 @@ fn scenario(l: &Loaded, catalogue: &Catalogue) -> String {
             let _ = writeln!(out, "  - {about} ({name}): {class}");
         }
     }
-    let model = if crate::plan::applies_to_any_server(&s.subject.models) {
-        ""
+    let file = l.file.display();
+    if s.subject.contract.is_some() {
+        let _ = writeln!(
+            out,
+            "\nRun it on your own {0}: conform run {file} --adapter 'python3 my_adapter.py' \
+             (docs/adapter.md), or from your cargo test with conform::check (docs/check-your-own.md)",
+            s.subject.contract.map_or("", |c| c.name())
+        );
     } else {
-        " --model MODEL"
-    };
-    let _ = writeln!(
-        out,
-        "\nRun it: conform run {} --target 'YOUR COMMAND'{model}",
-        l.file.display()
-    );
+        let model = if crate::plan::applies_to_any_server(&s.subject.models) {
+            ""
+        } else {
+            " --model MODEL"
+        };
+        let _ = writeln!(
+            out,
+            "\nRun it: conform run {file} --target 'YOUR COMMAND'{model}"
+        );
+    }
     out
 }
 

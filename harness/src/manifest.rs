@@ -79,6 +79,13 @@ pub fn plan(manifest: &Manifest, file: &Path, catalogue: &Catalogue) -> Result<V
             ));
         }
         for p in &sub.programs {
+            if shlex::split(&p.command).is_none_or(|w| w.is_empty()) {
+                return Err(format!(
+                    "{}: `{student}`'s command `{}` cannot be split (empty, or unbalanced quotes)",
+                    file.display(),
+                    p.command
+                ));
+            }
             let given: BTreeSet<String> = p.vars.keys().cloned().collect();
             let loaded = load::load(&p.scenarios, catalogue, &given).map_err(|errors| {
                 errors
@@ -91,7 +98,10 @@ pub fn plan(manifest: &Manifest, file: &Path, catalogue: &Catalogue) -> Result<V
             let command = in_folder(&p.command, &dir);
             let target = Subjects::Target(command, p.model);
             for mut t in plan::plan(&loaded, &target, &p.vars)? {
-                t.name = t.name.replace("::target", &format!("::{student}"));
+                t.name = format!(
+                    "{}/{}::{student}",
+                    t.scenario.family, t.scenario.scenario.id
+                );
                 t.subject = student.clone();
                 t.vars = p.vars.clone();
                 trials.push(t);

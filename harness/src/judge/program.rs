@@ -156,7 +156,10 @@ impl Judge<'_> {
     fn cpu(&self, a: &CpuAssert) -> Check {
         let mut c = check(
             format!("CPU over the last {}", a.over),
-            format!("at most {}% of a core", a.max_percent),
+            format!(
+                "at most {}% of a core, and runnable in fewer than half the samples",
+                a.max_percent
+            ),
         );
         let Some(last) = self.judged().last() else {
             c.observed = "no sample of the tree".into();
@@ -189,7 +192,7 @@ impl Judge<'_> {
         let window: Vec<&Sample> = self.judged().filter(|s| s.at_us >= from_us).collect();
         let runnable = window
             .iter()
-            .filter(|s| s.procs.iter().any(|p| p.state == 'R'))
+            .filter(|s| s.procs.iter().any(runnable))
             .count();
         c.observed = format!(
             "{percent:.0}% over {:.1}s; runnable in {runnable} of {} samples",
@@ -321,13 +324,7 @@ impl Judge<'_> {
         let mut others: BTreeMap<&str, usize> = BTreeMap::new();
         for s in self.judged().filter(|s| s.live() > 0) {
             total += 1;
-            let families: std::collections::BTreeSet<Syscall> = s
-                .procs
-                .iter()
-                .filter(|p| p.state != 'Z')
-                .flat_map(|p| &p.tasks)
-                .filter_map(|t| t.syscall.parse().ok().and_then(Syscall::of))
-                .collect();
+            let families: std::collections::BTreeSet<Syscall> = families(s);
             if families.contains(&family) {
                 hits += 1;
             }
@@ -369,13 +366,7 @@ impl Judge<'_> {
             total += 1;
             procs = procs.max(s.live());
             threads = threads.max(s.max_threads());
-            let families: std::collections::BTreeSet<Syscall> = s
-                .procs
-                .iter()
-                .filter(|p| p.state != 'Z')
-                .flat_map(|p| &p.tasks)
-                .filter_map(|t| t.syscall.parse().ok().and_then(Syscall::of))
-                .collect();
+            let families: std::collections::BTreeSet<Syscall> = families(s);
             for f in families {
                 *waits.entry(f).or_default() += 1;
             }
@@ -526,6 +517,23 @@ impl Judge<'_> {
             fail(c, FailureClass::WrongResult)
         }
     }
+}
+
+/// The families of system calls the live threads of `sample` wait in.
+fn families(sample: &Sample) -> std::collections::BTreeSet<Syscall> {
+    sample
+        .procs
+        .iter()
+        .filter(|p| p.state != 'Z')
+        .flat_map(|p| &p.tasks)
+        .filter_map(|t| t.syscall.parse().ok().and_then(Syscall::of))
+        .collect()
+}
+
+/// Running or ready to run: the process's main thread (its `stat` state), or any of its
+/// threads (`/proc/PID/task/TID/syscall` says `running`): a spinning worker thread counts.
+fn runnable(p: &crate::subject::tree::Proc) -> bool {
+    p.state == 'R' || p.tasks.iter().any(|t| t.syscall == "running")
 }
 
 fn check(name: String, expected: String) -> Check {

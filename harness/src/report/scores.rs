@@ -55,17 +55,27 @@ pub fn scores(report: &RunReport) -> Vec<Score> {
 pub fn csv(scores: &[Score]) -> String {
     let mut out = String::from("subject,family,passed,judged,score\n");
     for s in scores {
+        let subject = csv_field(&s.subject);
         for (family, (p, n)) in &s.families {
             let share = 100.0 * *p as f64 / *n as f64;
-            let _ = writeln!(out, "{},{family},{p},{n},{share:.1}", s.subject);
+            let _ = writeln!(out, "{subject},{},{p},{n},{share:.1}", csv_field(family));
         }
         let (p, n) = s
             .families
             .values()
             .fold((0, 0), |(a, b), (p, n)| (a + p, b + n));
-        let _ = writeln!(out, "{},all,{p},{n},{:.1}", s.subject, s.percent);
+        let _ = writeln!(out, "{subject},all,{p},{n},{:.1}", s.percent);
     }
     out
+}
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break ("Smith, J").
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
 }
 
 /// A table for the terminal.

@@ -459,7 +459,7 @@ static PROGRAMS: &[ProgramSubject] = &[
     ),
 ];
 
-/// Every program subject, references first.
+/// Every program subject, in the order they are listed above.
 pub fn program_subjects() -> &'static [ProgramSubject] {
     PROGRAMS
 }

@@ -39,7 +39,11 @@ pub(super) fn check_program(c: &mut Checker, s: &Scenario) {
         }
         let output = step.stdout.as_ref().or(step.stderr.as_ref());
         if output.and_then(|o| o.count) == Some(0) {
-            let stream = if step.stdout.is_some() { "stdout" } else { "stderr" };
+            let stream = if step.stdout.is_some() {
+                "stdout"
+            } else {
+                "stderr"
+            };
             c.at(
                 format!("steps[{i}].{stream}.count"),
                 "`count: 0` waits for no line and can never fail",
