@@ -531,9 +531,10 @@ fn families(sample: &Sample) -> std::collections::BTreeSet<Syscall> {
 }
 
 /// Running or ready to run: the process's main thread (its `stat` state), or any of its
-/// threads (`/proc/PID/task/TID/syscall` says `running`): a spinning worker thread counts.
+/// threads (`/proc/PID/task/TID/syscall` says `running`, or `-1`: stopped outside any
+/// system call, i.e. preempted while computing): a spinning worker thread counts.
 fn runnable(p: &crate::subject::tree::Proc) -> bool {
-    p.state == 'R' || p.tasks.iter().any(|t| t.syscall == "running")
+    p.state == 'R' || p.tasks.iter().any(|t| t.syscall == "running" || t.syscall == "-1")
 }
 
 fn check(name: String, expected: String) -> Check {
