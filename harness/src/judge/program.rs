@@ -534,7 +534,10 @@ fn families(sample: &Sample) -> std::collections::BTreeSet<Syscall> {
 /// threads (`/proc/PID/task/TID/syscall` says `running`, or `-1`: stopped outside any
 /// system call, i.e. preempted while computing): a spinning worker thread counts.
 fn runnable(p: &crate::subject::tree::Proc) -> bool {
-    p.state == 'R' || p.tasks.iter().any(|t| t.syscall == "running" || t.syscall == "-1")
+    p.state == 'R'
+        || p.tasks
+            .iter()
+            .any(|t| t.syscall == "running" || t.syscall == "-1")
 }
 
 fn check(name: String, expected: String) -> Check {
