@@ -311,7 +311,10 @@ static PROGRAMS: &[ProgramSubject] = &[
         "mutant:py-wait-forgets",
         "python3 examples/mutants/process/wait_forgets.py",
         "a parent that never waits for its child",
-        &[catch("process.wait-reaps", "zombie")],
+        &[
+            catch("process.wait-reaps", "zombie"),
+            catch("process.no-lasting-zombie", "zombie"),
+        ],
     ),
     mutant(
         "mutant:wait-status-lost",
