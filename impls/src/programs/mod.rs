@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod process;
+pub mod projects;
 pub mod servers;
 
 /// A reference program: its name, a line about it, and its `main` (arguments after the
@@ -15,5 +16,8 @@ pub struct Program {
 
 /// Every reference program, servers first.
 pub fn all() -> impl Iterator<Item = &'static Program> {
-    servers::PROGRAMS.iter().chain(process::PROGRAMS)
+    servers::PROGRAMS
+        .iter()
+        .chain(process::PROGRAMS)
+        .chain(projects::all())
 }

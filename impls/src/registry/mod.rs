@@ -13,6 +13,7 @@ use crate::mutants::queue::{MutantQueue, QueueBug};
 use crate::reference::queue::RefQueue;
 
 mod programs;
+mod projects;
 pub use programs::{program_subjects, ProgramSubject};
 
 /// The contracts a library subject can implement.

@@ -22,9 +22,12 @@ pub struct ProgramSubject {
     /// Scenarios that must fail it, and how: a mutant's bug, or, for a reference, a
     /// scenario of another model that its own model does not promise.
     pub caught_by: &'static [Catch],
+    /// A course profile (a file under `profiles/`, e.g. `profiles/v2.yaml`) whose variables
+    /// the scenarios are run with for this subject: the protocol version it speaks.
+    pub profile: Option<&'static str>,
 }
 
-const fn server(
+pub(super) const fn server(
     name: &'static str,
     model: &'static str,
     command: &'static str,
@@ -39,10 +42,15 @@ const fn server(
         model: Some(model),
         twin_of: None,
         caught_by,
+        profile: None,
     }
 }
 
-const fn twin(name: &'static str, of: &'static str, command: &'static str) -> ProgramSubject {
+pub(super) const fn twin(
+    name: &'static str,
+    of: &'static str,
+    command: &'static str,
+) -> ProgramSubject {
     ProgramSubject {
         name,
         about: "the course's Python version of the program",
@@ -51,10 +59,11 @@ const fn twin(name: &'static str, of: &'static str, command: &'static str) -> Pr
         model: None,
         twin_of: Some(of),
         caught_by: &[],
+        profile: None,
     }
 }
 
-const fn mutant(
+pub(super) const fn mutant(
     name: &'static str,
     command: &'static str,
     about: &'static str,
@@ -68,6 +77,7 @@ const fn mutant(
         model: None,
         twin_of: None,
         caught_by,
+        profile: None,
     }
 }
 
@@ -462,7 +472,17 @@ static PROGRAMS: &[ProgramSubject] = &[
     ),
 ];
 
-/// Every program subject, in the order they are listed above.
+/// Every program subject: those listed above, then the course projects' (chat room, file
+/// server, HTTP server, in `projects/`).
 pub fn program_subjects() -> &'static [ProgramSubject] {
-    PROGRAMS
+    static ALL: std::sync::LazyLock<Vec<ProgramSubject>> = std::sync::LazyLock::new(|| {
+        PROGRAMS
+            .iter()
+            .chain(super::projects::chat::SUBJECTS)
+            .chain(super::projects::files::SUBJECTS)
+            .chain(super::projects::http::SUBJECTS)
+            .copied()
+            .collect()
+    });
+    &ALL
 }

@@ -1,0 +1,5 @@
+//! The group chat room (UDP).
+
+use super::super::Program;
+
+pub static PROGRAMS: &[Program] = &[];

@@ -1,0 +1,5 @@
+//! The file server (TCP).
+
+use super::super::Program;
+
+pub static PROGRAMS: &[Program] = &[];

@@ -1,0 +1,5 @@
+//! The HTTP server.
+
+use super::super::Program;
+
+pub static PROGRAMS: &[Program] = &[];
