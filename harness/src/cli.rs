@@ -86,6 +86,9 @@ pub enum Command {
     /// Print the JSON Schema of scenario files (point your editor at it).
     #[command(after_help = "Example:\n  conform schema > scenario.schema.json")]
     Schema,
+    /// Measure the course's performance claims (server models, idle clients, HTTP against
+    /// nginx and wrk, processes against threads, the suite's own time): figures, not tests.
+    Bench(crate::bench::BenchArgs),
     /// Run a reference program (the programs scenarios name as `{ref:NAME}`).
     #[command(after_help = "Example:\n  conform ref --list")]
     Ref(RefArgs),
@@ -233,6 +236,7 @@ pub fn main() -> i32 {
         Command::Run(args) => run_cmd(args),
         Command::Report(a) => report_cmd(&a),
         Command::Claims(p) => claims(&p.paths),
+        Command::Bench(a) => crate::bench::main(&a),
         Command::Subjects => subjects(),
         Command::Explain(a) => explain(&a),
         Command::Schema => {
