@@ -684,24 +684,68 @@ fn ratios(points: &[Point], cmd: &str) -> Vec<Ratio> {
     out
 }
 
-/// The command that gives one part's figures: this run's options, that part alone.
+/// The command that gives one part's figures: this run's options that the part reads,
+/// that part alone.
 fn part_command(argv: &[String], part: Part) -> String {
     let parts = ["models", "idle", "http", "procs", "suite"];
     let mut words = vec!["conform".to_owned(), "bench".into(), part.name().into()];
-    let mut after_value = false;
-    for w in argv.iter().skip(2) {
-        // A part name is a positional word, not the value of an option.
-        if !after_value && parts.contains(&w.as_str()) {
+    let mut words_in = argv.iter().skip(2).peekable();
+    while let Some(w) = words_in.next() {
+        let Some(flag) = w.strip_prefix("--") else {
+            // A part name, or a stray word clap would have refused.
+            if !parts.contains(&w.as_str()) {
+                words.push(w.clone());
+            }
             continue;
+        };
+        let (name, inline) = match flag.split_once('=') {
+            Some((n, _)) => (n, true),
+            None => (flag, false),
+        };
+        let value = if !inline && takes_value(name) {
+            words_in.next().cloned()
+        } else {
+            None
+        };
+        if reads(part, name) {
+            words.push(w.clone());
+            words.extend(value);
         }
-        after_value = w.starts_with("--") && !w.contains('=') && takes_value(w);
-        words.push(w.clone());
     }
     display_command(&words)
 }
 
+/// Whether `part` reads the option `--name`.
+fn reads(part: Part, name: &str) -> bool {
+    let own: &[&str] = match part {
+        Part::Models => &["models", "clients", "many", "target", "message-size"],
+        Part::Idle => &["models", "idle", "many", "message-size"],
+        Part::Http => &["http-clients", "http-file-size"],
+        Part::Procs => &[
+            "cmd",
+            "workers",
+            "runs",
+            "spawn",
+            "cpu-iterations",
+            "io-waits",
+            "io-wait",
+        ],
+        Part::Suite => &["scenarios", "family"],
+    };
+    let load = [
+        "duration",
+        "warmup",
+        "load-threads",
+        "server-core",
+        "load-core",
+    ];
+    own.contains(&name)
+        || name == "out"
+        || (matches!(part, Part::Models | Part::Idle | Part::Http) && load.contains(&name))
+}
+
 /// Whether a long option of `conform bench` takes a value.
-fn takes_value(flag: &str) -> bool {
+fn takes_value(name: &str) -> bool {
     use clap::CommandFactory;
     #[derive(clap::Parser)]
     struct Only {
@@ -710,12 +754,24 @@ fn takes_value(flag: &str) -> bool {
     }
     Only::command()
         .get_arguments()
-        .find(|a| a.get_long().is_some_and(|l| flag == format!("--{l}")))
+        .find(|a| a.get_long() == Some(name))
         .is_some_and(|a| a.get_action().takes_values())
 }
 
+/// Words as a shell reads them, quoted only where needed (`--clients 1,10` stays bare).
 fn display_command(words: &[String]) -> String {
-    shlex::try_join(words.iter().map(String::as_str)).unwrap_or_else(|_| words.join(" "))
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:,=@%+{}".contains(c);
+    words
+        .iter()
+        .map(|w| {
+            if !w.is_empty() && w.chars().all(plain) {
+                w.clone()
+            } else {
+                format!("'{}'", w.replace('\'', r"'\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn load_average() -> f64 {
@@ -758,5 +814,37 @@ fn machine(fd_limit: u64) -> Machine {
         wrk: version("wrk", "-v"),
         nginx: version("nginx", "-v"),
         python3: version("python3", "--version"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_part_command_keeps_the_options_that_part_reads() {
+        let argv: Vec<String> = [
+            "conform",
+            "bench",
+            "procs",
+            "models",
+            "--clients",
+            "1,10",
+            "--cmd",
+            "python3 a.py",
+            "--duration=1s",
+            "--runs",
+            "3",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            part_command(&argv, Part::Models),
+            "conform bench models --clients 1,10 --duration=1s"
+        );
+        assert_eq!(
+            part_command(&argv, Part::Procs),
+            "conform bench procs --cmd 'python3 a.py' --runs 3"
+        );
     }
 }

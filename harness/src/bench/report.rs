@@ -129,7 +129,7 @@ fn points_table(points: &[Point]) -> Markup {
         table {
             tr {
                 th { "server" } th { "load" } th { "clients" } th { "idle" } th { "req/s" }
-                th { "p50" } th { "p99" } th { "max" } th { "served" } th { "errors" } th { "still waiting" }
+                th { "p50" } th { "p99" } th { "max" } th { "served" } th { "errors" } th { "in flight at the end" }
             }
             @for p in points {
                 tr title=(p.placement) {
