@@ -11,8 +11,16 @@ use crate::load::model::CloseHow;
 /// The quiet period that ends a read when nothing else does: course programs frame by
 /// sleeping 0.1s between sends, so 300ms is safely longer.
 pub const DEFAULT_QUIET: Duration = Duration::from_millis(300);
+/// A reply known in full (an exact text, so many bytes) ends its read after this much
+/// silence once it has all arrived, instead of the whole quiet period: a trailing or
+/// duplicated send right behind it still shows, and each echo costs 50ms, not 300ms.
+pub const SETTLE: Duration = Duration::from_millis(50);
 /// How long a read waits for its first byte, and a connect for its answer, by default.
 pub const DEFAULT_WITHIN: Duration = Duration::from_secs(2);
+/// How long one connect waits before it is tried again on a fresh socket. A full listen
+/// queue (course servers `listen(5)` and accept slowly) drops the SYN, which TCP sends again
+/// only after 1s, then 3s; a fresh SYN a moment later gets in as soon as the server accepts.
+pub const CONNECT_RETRY: Duration = Duration::from_millis(100);
 /// How long a send may wait for a program that does not read (its buffers are full).
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -22,6 +30,28 @@ pub enum Until {
     Terminator(Vec<u8>),
     Close,
     Quiet(Duration),
+    /// A quiet period, shortened to [`SETTLE`] once exactly `len` bytes have arrived (and
+    /// they are `bytes`, when given).
+    Known {
+        quiet: Duration,
+        len: usize,
+        bytes: Option<Vec<u8>>,
+    },
+}
+
+impl Until {
+    /// The silence that ends a read once `got` has arrived, if silence ends it.
+    fn quiet_after(&self, got: &[u8]) -> Option<Duration> {
+        match self {
+            Until::Quiet(q) => Some(*q),
+            Until::Known { quiet, len, bytes } => {
+                let complete =
+                    got.len() == *len && bytes.as_ref().is_none_or(|b| b.as_slice() == got);
+                Some(if complete { SETTLE.min(*quiet) } else { *quiet })
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Why a read ended.
@@ -81,6 +111,28 @@ impl Conn {
         Ok(Conn::Tcp(stream, Vec::new()))
     }
 
+    /// [`Conn::connect_tcp`] on a fresh socket from `socket` every [`CONNECT_RETRY`], until
+    /// one connects or `within` has passed.
+    pub fn connect_tcp_retrying(
+        mut socket: impl FnMut() -> std::io::Result<socket2::Socket>,
+        port: u16,
+        within: Duration,
+    ) -> std::io::Result<Conn> {
+        let until = Instant::now() + within;
+        loop {
+            let attempt = until
+                .saturating_duration_since(Instant::now())
+                .min(CONNECT_RETRY);
+            if attempt.is_zero() {
+                return Err(ErrorKind::TimedOut.into());
+            }
+            match Conn::connect_tcp(socket()?, port, attempt) {
+                Err(e) if e.kind() == ErrorKind::TimedOut => continue,
+                done => return done,
+            }
+        }
+    }
+
     pub fn connect_udp(socket: socket2::Socket, port: u16) -> std::io::Result<Conn> {
         socket.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())?;
         let socket: UdpSocket = socket.into();
@@ -128,7 +180,7 @@ impl Conn {
         let first_by = start + within;
         let cap = match until {
             // However a quiet read goes on, it stops in the end.
-            Until::Quiet(_) => first_by + Duration::from_secs(30),
+            Until::Quiet(_) | Until::Known { .. } => first_by + Duration::from_secs(30),
             _ => first_by,
         };
         let mut got = match self {
@@ -144,10 +196,10 @@ impl Conn {
             }
             searched = got.len();
             let now = Instant::now();
-            let wait = match (got.is_empty(), until) {
+            let wait = match (got.is_empty(), until.quiet_after(&got)) {
                 (true, _) => first_by.min(cap).saturating_duration_since(now),
-                (false, Until::Quiet(q)) => (*q).min(cap.saturating_duration_since(now)),
-                (false, _) => cap.saturating_duration_since(now),
+                (false, Some(q)) => q.min(cap.saturating_duration_since(now)),
+                (false, None) => cap.saturating_duration_since(now),
             };
             if wait.is_zero() {
                 return (got, Ended::TimedOut);
@@ -156,8 +208,9 @@ impl Conn {
                 Ok(0) => return (got, Ended::Closed),
                 Ok(n) => got.extend_from_slice(&buf[..n]),
                 Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                    let quiet =
-                        !got.is_empty() && matches!(until, Until::Quiet(_)) && Instant::now() < cap;
+                    let quiet = !got.is_empty()
+                        && until.quiet_after(&got).is_some()
+                        && Instant::now() < cap;
                     return (got, if quiet { Ended::Quiet } else { Ended::TimedOut });
                 }
                 Err(e) if e.kind() == ErrorKind::ConnectionReset => return (got, Ended::Reset),

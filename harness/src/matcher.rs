@@ -171,6 +171,17 @@ impl Matcher {
         }
     }
 
+    /// The length of the only reply this matcher accepts, and its bytes when they are known
+    /// too (exact text, hex, a size): such a reply is complete once that much has arrived.
+    pub fn known_reply(&self) -> Option<(usize, Option<Vec<u8>>)> {
+        match self {
+            Matcher::Exact(s) => Some((s.len(), Some(s.as_bytes().to_vec()))),
+            Matcher::Hex(h) => decode_hex(h).map(|b| (b.len(), Some(b))),
+            Matcher::Size(n) => Some((usize::try_from(*n).ok()?, None)),
+            _ => None,
+        }
+    }
+
     /// Fills `{name}` placeholders in literal matchers.
     pub fn fill(&self, fill: &dyn Fn(&str) -> String) -> Matcher {
         match self {

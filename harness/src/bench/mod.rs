@@ -317,7 +317,7 @@ pub fn main(args: &BenchArgs) -> i32 {
                     Err(e) => bench.notes.push(format!("procs: {e}")),
                 }
             }
-            Part::Suite => match suite::run(&exe, &args.scenarios, &args.families, tmp.path()) {
+            Part::Suite => match suite::run(&exe, &args.scenarios, &args.families, &args.out) {
                 Ok(f) => bench.suite = f,
                 Err(e) => bench.notes.push(format!("suite: {e}")),
             },

@@ -1,6 +1,7 @@
 //! The suite's own speed: `conform run scenarios/FAMILY` for each family, one after
 //! another, each timed from outside, with its slowest trials (from its results.json) and
-//! the time its trials took added up (what `--jobs` divides).
+//! the time its trials took added up (what `--jobs` divides). Each family's reports stay in
+//! `OUT/suite/FAMILY/` (results.json, report.html) for a closer look.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -28,7 +29,7 @@ pub struct Family {
 }
 
 /// Times each family under `root` (a scenarios folder); `families` empty means every one.
-pub fn run(exe: &Path, root: &Path, families: &[String], tmp: &Path) -> io::Result<Vec<Family>> {
+pub fn run(exe: &Path, root: &Path, families: &[String], out: &Path) -> io::Result<Vec<Family>> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)?
         .flatten()
         .map(|e| e.path())
@@ -41,13 +42,13 @@ pub fn run(exe: &Path, root: &Path, families: &[String], tmp: &Path) -> io::Resu
         })
         .collect();
     dirs.sort();
-    let mut out = Vec::new();
+    let mut families_out = Vec::new();
     for dir in dirs {
         let family = dir
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let report = tmp.join(format!("suite-{family}"));
+        let report = out.join("suite").join(&family);
         let argv = [
             "run".to_owned(),
             dir.display().to_string(),
@@ -83,9 +84,13 @@ pub fn run(exe: &Path, root: &Path, families: &[String], tmp: &Path) -> io::Resu
                 ", NOT all as they must"
             }
         );
-        out.push(Family {
+        families_out.push(Family {
             family,
-            command: format!("conform run {}", dir.display()),
+            command: format!(
+                "conform run {} --report {}",
+                dir.display(),
+                report.display()
+            ),
             wall_s,
             trials: run.trials.len(),
             trial_s,
@@ -93,5 +98,5 @@ pub fn run(exe: &Path, root: &Path, families: &[String], tmp: &Path) -> io::Resu
             slowest: trials,
         });
     }
-    Ok(out)
+    Ok(families_out)
 }

@@ -393,21 +393,22 @@ impl<'a> Driver<'a> {
             Some(k) => (0..k).map(|i| format!("{name}{i}")).collect(),
         };
         for (opened, client) in names.iter().enumerate() {
-            let result = self
-                .target
-                .socket(if udp {
-                    SocketKind::Udp
-                } else {
-                    SocketKind::Tcp
-                })
-                .map_err(std::io::Error::other)
-                .and_then(|sock| {
-                    if udp {
-                        Conn::connect_udp(sock, port)
-                    } else {
-                        Conn::connect_tcp(sock, port, drive::DEFAULT_WITHIN)
-                    }
-                });
+            let result = if udp {
+                self.target
+                    .socket(SocketKind::Udp)
+                    .map_err(std::io::Error::other)
+                    .and_then(|sock| Conn::connect_udp(sock, port))
+            } else {
+                Conn::connect_tcp_retrying(
+                    || {
+                        self.target
+                            .socket(SocketKind::Tcp)
+                            .map_err(std::io::Error::other)
+                    },
+                    port,
+                    drive::DEFAULT_WITHIN,
+                )
+            };
             match result {
                 Ok(conn) => {
                     self.clients.insert(client.clone(), conn);
@@ -530,17 +531,25 @@ impl<'a> Driver<'a> {
     }
 
     fn recv(&mut self, n: usize, r: &model::RecvStep) {
-        let until = match &r.until {
-            Some(model::Until::Terminator(t)) => Until::Terminator(self.text(t).into_bytes()),
-            Some(model::Until::Close) => Until::Close,
-            Some(model::Until::Quiet(d)) => Until::Quiet(d.0),
-            None => Until::Quiet(drive::DEFAULT_QUIET),
-        };
         let within = r.within.map_or(drive::DEFAULT_WITHIN, |d| d.0);
         let m = r
             .matcher
             .fill(&|t| self.text(&model::Text(t.to_owned())))
             .with_files(&|p| self.fixture(p));
+        let until = match &r.until {
+            Some(model::Until::Terminator(t)) => Until::Terminator(self.text(t).into_bytes()),
+            Some(model::Until::Close) => Until::Close,
+            Some(model::Until::Quiet(d)) => Until::Quiet(d.0),
+            // A reply known in full needs only a short silence after it.
+            None => match m.known_reply() {
+                Some((len, bytes)) => Until::Known {
+                    quiet: drive::DEFAULT_QUIET,
+                    len,
+                    bytes,
+                },
+                None => Until::Quiet(drive::DEFAULT_QUIET),
+            },
+        };
         let Some(conn) = self.clients.get_mut(&r.client) else {
             return self.rec.step(
                 n,
@@ -564,7 +573,7 @@ impl<'a> Driver<'a> {
         let framed = match until {
             Until::Terminator(_) => ended == Ended::Terminator,
             Until::Close => ended == Ended::Closed,
-            Until::Quiet(_) => true,
+            Until::Quiet(_) | Until::Known { .. } => true,
         };
         let ok = !got.is_empty() && framed && m.check(&got).ok;
         // A connection closed by a program that died: give its end a moment to be seen.
@@ -608,7 +617,7 @@ impl<'a> Driver<'a> {
                 "{m}, then the peer's close within {}",
                 crate::judge::library::ms(within)
             ),
-            Until::Quiet(_) => format!("{m}"),
+            Until::Quiet(_) | Until::Known { .. } => format!("{m}"),
         };
         self.rec.step(
             n,
