@@ -418,7 +418,7 @@ fn print_point(p: &Point) {
     match &p.error {
         Some(e) => println!("  {} {} clients: {e}", p.server, p.clients),
         None => println!(
-            "  {} [{}] {} clients{}: {:.0} req/s, p50 {}, p99 {} (served {} of {}, {} errors)",
+            "  {} [{}] {} clients{}: {:.0} req/s, p50 {}, p99 {}, max {} ({}{} errors)",
             p.server,
             p.generator,
             p.clients,
@@ -430,8 +430,13 @@ fn print_point(p: &Point) {
             o.throughput,
             micros(o.p50_us),
             micros(o.p99_us),
-            o.served,
-            p.clients,
+            micros(o.max_us),
+            // wrk does not say how many of its connections were answered.
+            if p.generator == "conform" {
+                format!("served {} of {}, ", o.served, p.clients)
+            } else {
+                String::new()
+            },
             o.errors
         ),
     }

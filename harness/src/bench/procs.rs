@@ -128,7 +128,8 @@ pub fn run(spec: &Spec) -> io::Result<Figures> {
             let one = *base.get_or_insert(timing.mean_s);
             let speedup = one / timing.mean_s;
             println!(
-                "  {work}-bound over {w} {kind}s: {:.3}s, speed-up {speedup:.2}x",
+                "  {work}-bound over {w} {}: {:.3}s, speed-up {speedup:.2}x",
+                plural(kind),
                 timing.mean_s
             );
             f.split.push(Split {
@@ -181,6 +182,14 @@ pub fn run(spec: &Spec) -> io::Result<Figures> {
         }
     }
     Ok(f)
+}
+
+fn plural(kind: &str) -> &'static str {
+    if kind == "thread" {
+        "threads"
+    } else {
+        "processes"
+    }
 }
 
 /// Runs `body` once untimed, then `runs` times timed.

@@ -139,7 +139,8 @@ fn points_table(points: &[Point]) -> Markup {
                     } @else {
                         td { (format!("{:.0}", p.outcome.throughput)) }
                         td { (micros(p.outcome.p50_us)) } td { (micros(p.outcome.p99_us)) }
-                        td { (micros(p.outcome.max_us)) } td { (p.outcome.served) }
+                        td { (micros(p.outcome.max_us)) }
+                        td { @if p.generator == "conform" { (p.outcome.served) } @else { "-" } }
                         td { (p.outcome.errors) } td { (p.outcome.waiting) }
                     }
                 }
@@ -151,17 +152,24 @@ fn points_table(points: &[Point]) -> Markup {
 fn models(b: &Bench) -> Markup {
     let (levels, tput) = series(&b.models, |p| p.clients, throughput);
     let (_, p99) = series(&b.models, |p| p.clients, p99_ms);
+    let (_, served) = series(
+        &b.models,
+        |p| p.clients,
+        |p| Some(100.0 * p.outcome.served as f64 / p.clients.max(1) as f64),
+    );
     html! {
         h2 #models { "Server models against concurrent clients" }
         p {
             "Each reference server model (" code { "conform ref echo-MODEL-server" } ") pinned to one core, \
              conform's load generator on the other; each client sends a message and waits for its echo, again and again. \
-             A request still unanswered at the end counts with the time it waited, so a loop server's starved clients show in p99. \
+             A request still unanswered at the end counts with the time it waited (in p99 when over 1% of the requests, always in max); \
+             a loop server answers one client and starves the others, which the third chart shows. \
              Claims " code { "server.io-multiplexing" } ", " code { "epoll.scale" } "."
         }
         (command(b, "models"))
         (line_chart("Throughput (requests/s) by concurrent clients", "clients", &levels, &tput, false))
         (line_chart("p99 latency (ms, log scale) by concurrent clients", "clients", &levels, &p99, true))
+        (line_chart("Clients answered at least once (%) by concurrent clients", "clients", &levels, &served, false))
         (points_table(&b.models))
     }
 }
@@ -248,7 +256,12 @@ fn procs(b: &Bench, f: &super::procs::Figures) -> Markup {
                     .map(|s| s.speedup)
             })
             .collect();
-        lines.push((format!("Rust {work}-bound, {kind}s"), ys));
+        let kinds = if kind == "thread" {
+            "threads"
+        } else {
+            "processes"
+        };
+        lines.push((format!("Rust {work}-bound, {kinds}"), ys));
     }
     let mut commands: Vec<&str> = Vec::new();
     for c in &f.commands {
@@ -283,7 +296,7 @@ fn procs(b: &Bench, f: &super::procs::Figures) -> Markup {
             tr { th { "what" } th { "workers" } th { "mean" } th { "stddev" } th { "runs" } th { "speed-up" } }
             @for s in &f.split {
                 tr {
-                    td { "Rust " (s.work) "-bound, " (s.kind) "s" } td { (s.workers) }
+                    td { "Rust " (s.work) "-bound, " (if s.kind == "thread" { "threads" } else { "processes" }) } td { (s.workers) }
                     td { (format!("{:.3}s", s.timing.mean_s)) } td { (format!("{:.3}s", s.timing.stddev_s)) }
                     td { (s.timing.runs) } td { (format!("{:.2}x", s.speedup)) }
                 }
