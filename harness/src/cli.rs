@@ -199,7 +199,7 @@ pub struct RunArgs {
     /// exploring; use with --subject and --filter '::shuttle'.
     #[arg(long, value_name = "SCHEDULE")]
     pub schedule: Option<String>,
-    /// Trials run at once (default: the number of cores).
+    /// Trials run at once (default: four per core, as trials mostly wait).
     #[arg(long, short)]
     pub jobs: Option<usize>,
     /// What to print on stdout.
@@ -423,9 +423,7 @@ fn run_trials(
         return 2;
     }
     ctx.schedule = args.schedule.clone();
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let jobs = args.jobs.unwrap_or_else(run::default_jobs);
     let started = SystemTime::now();
     let style = human::Style {
         color: std::io::stdout().is_terminal(),
