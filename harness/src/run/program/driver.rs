@@ -374,13 +374,14 @@ impl<'a> Driver<'a> {
     }
 
     fn connect(&mut self, n: usize, c: &model::Connect) {
-        let (name, proto, port, count) = match c {
-            model::Connect::Name(name) => (name.clone(), Proto::Tcp, None, None),
+        let (name, proto, port, count, recv_buffer) = match c {
+            model::Connect::Name(name) => (name.clone(), Proto::Tcp, None, None, None),
             model::Connect::Full(f) => (
                 f.client.clone(),
                 f.proto,
                 f.port.as_ref().map(|p| self.text(p)),
                 f.count,
+                f.recv_buffer,
             ),
         };
         let udp = proto == Proto::Udp;
@@ -402,6 +403,9 @@ impl<'a> Driver<'a> {
                 })
                 .map_err(std::io::Error::other)
                 .and_then(|sock| {
+                    if let Some(bytes) = recv_buffer {
+                        sock.set_recv_buffer_size(bytes as usize)?;
+                    }
                     if udp {
                         Conn::connect_udp(sock, port)
                     } else {
