@@ -38,4 +38,24 @@ pub static PROGRAMS: &[Program] = &[
         about: "BUG: HTTP server keeping only its newest connection: a new client drops the one being served",
         main: |argv| server::run(argv, Bug::NewestOnly),
     },
+    Program {
+        name: "mutant-http-course-style",
+        about: "BUG: HTTP server as the course's: no Content-Length, and a close after every response (no keep-alive)",
+        main: |argv| server::run(argv, Bug::CourseStyle),
+    },
+    Program {
+        name: "mutant-http-any-method",
+        about: "BUG: HTTP server answering every method as GET: DELETE gets the page, HEAD gets a body",
+        main: |argv| server::run(argv, Bug::AnyMethod),
+    },
+    Program {
+        name: "mutant-http-no-limit",
+        about: "BUG: HTTP server with no bound on a request's head: an endless request line is buffered and waited for, for ever",
+        main: |argv| server::run(argv, Bug::NoLimit),
+    },
+    Program {
+        name: "mutant-http-bare-newlines",
+        about: "BUG: HTTP server ending the lines of its head in \\n instead of \\r\\n",
+        main: |argv| server::run(argv, Bug::BareNewlines),
+    },
 ];

@@ -37,6 +37,14 @@ pub enum Bug {
     TextFiles,
     /// Only the newest connection is kept.
     NewestOnly,
+    /// The course's way: no `Content-Length`, and a close after every response.
+    CourseStyle,
+    /// Every method is answered as GET.
+    AnyMethod,
+    /// No bound on a request's head: an endless request line is waited for, for ever.
+    NoLimit,
+    /// The lines of the head end in `\n`, not `\r\n`.
+    BareNewlines,
 }
 
 const NAME: &str = "http-server";
@@ -227,6 +235,13 @@ impl Conn {
                     // BUG: what the first read gave is taken as the whole request.
                     Parsed::Bad(Status::BAD_REQUEST)
                 }
+                Parsed::Bad(status)
+                    if bug == Bug::NoLimit
+                        && [Status::URI_TOO_LONG, Status::HEADERS_TOO_LARGE].contains(&status) =>
+                {
+                    // BUG: however long the head grows, its end is waited for.
+                    Parsed::Incomplete
+                }
                 parsed => parsed,
             };
             match parsed {
@@ -235,14 +250,14 @@ impl Conn {
                     self.reads = 0;
                     let response = respond(root, &request, bug);
                     self.close_after = response.close;
-                    self.output = response.to_bytes();
+                    self.output = mangle(response.to_bytes(), bug);
                     continue;
                 }
                 Parsed::Bad(status) => {
                     let mut response = Response::error(status);
                     response.close = true;
                     self.close_after = true;
-                    self.output = response.to_bytes();
+                    self.output = mangle(response.to_bytes(), bug);
                     continue;
                 }
                 Parsed::Incomplete if self.read_closed => return State::Done,
@@ -280,8 +295,10 @@ impl Conn {
 /// methods. It closes the connection when the client asked to, or sent a body this server
 /// does not read.
 fn respond(root: &Path, request: &Request, bug: Bug) -> Response {
-    let head = request.method == "HEAD";
-    let mut response = if request.method != "GET" && !head {
+    // BUG (AnyMethod): the method is not looked at: DELETE, POST, HEAD all get the page.
+    let head = request.method == "HEAD" && bug != Bug::AnyMethod;
+    let allowed = ["GET", "HEAD"].contains(&request.method.as_str()) || bug == Bug::AnyMethod;
+    let mut response = if !allowed {
         Response::error(Status::METHOD_NOT_ALLOWED)
     } else {
         match files::resolve(root, &request.target).and_then(|file| read(&file, bug)) {
@@ -290,12 +307,34 @@ fn respond(root: &Path, request: &Request, bug: Bug) -> Response {
         }
     };
     response.with_body = !head;
-    response.close = !request.keep_alive || request.has_body;
+    // BUG (CourseStyle): every connection is closed after its first response.
+    response.close = !request.keep_alive || request.has_body || bug == Bug::CourseStyle;
     say(&format!(
         "{} {} {}",
         request.method, request.target, response.status.code
     ));
     response
+}
+
+/// The response's bytes as a mutant sends them: the reference's, but for its bug.
+fn mangle(bytes: Vec<u8>, bug: Bug) -> Vec<u8> {
+    let end = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(bytes.len(), |i| i + 4);
+    let (head, body) = bytes.split_at(end);
+    let head = String::from_utf8_lossy(head);
+    let head = match bug {
+        // BUG: no Content-Length: only the close ends the body.
+        Bug::CourseStyle => head
+            .split_inclusive("\r\n")
+            .filter(|line| !line.starts_with("Content-Length:"))
+            .collect(),
+        // BUG: `\n` where HTTP wants `\r\n`.
+        Bug::BareNewlines => head.replace("\r\n", "\n"),
+        _ => return bytes,
+    };
+    [head.as_bytes(), body].concat()
 }
 
 /// A file's content as a 200 response.
