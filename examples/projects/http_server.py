@@ -42,6 +42,9 @@ class HTTPServer:
             for r in rs:
                 if r is self.sockfd:
                     c, addr = r.accept()
+                    # Non-blocking: a send takes what the socket has room for, so a client
+                    # that does not read its long response holds up no one.
+                    c.setblocking(False)
                     self.rlist.append(c)
                     self.requests[c] = b''
                 else:
@@ -61,6 +64,8 @@ class HTTPServer:
     def handle(self, connfd):
         try:
             data = connfd.recv(4096)
+        except BlockingIOError:
+            return
         except OSError:          # the client reset the connection
             data = b''
         if not data:
@@ -114,6 +119,13 @@ class HTTPServer:
         return filename
 
     def answer(self, connfd, status, ctype='text/html', body=None, extra=''):
+        """Queues the response; select says when the socket takes it, a piece at a time."""
+        # a memoryview: each send slices off what went without copying the rest
+        self.answers[connfd] = memoryview(self.response(status, ctype, body, extra))
+        self.closing.add(connfd)
+        self.wlist.append(connfd)
+
+    def response(self, status, ctype='text/html', body=None, extra=''):
         if body is None:
             body = ('<h1>%s</h1>' % status).encode()
         response = 'HTTP/1.1 %s\r\n' % status
@@ -121,13 +133,15 @@ class HTTPServer:
         response += extra
         response += 'Connection: close\r\n'
         response += '\r\n'
-        self.answers[connfd] = response.encode() + body
-        self.closing.add(connfd)
-        self.wlist.append(connfd)
+        return response.encode() + body
 
     def send_answer(self, connfd):
+        if connfd not in self.answers:
+            return               # dropped by handle() in this same turn
         try:
             n = connfd.send(self.answers[connfd][:CHUNK])
+        except BlockingIOError:  # no room after all: select will say when
+            return
         except OSError:          # the client left in the middle: drop it alone
             self.drop(connfd)
             return

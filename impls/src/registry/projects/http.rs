@@ -107,8 +107,11 @@ pub static SUBJECTS: &[ProgramSubject] = &[
         ..mutant(
             "mutant:py-http-broken-pipe",
             "python3 examples/mutants/projects/http_server_broken_pipe.py",
-            "the course's unguarded send: a client that leaves mid-response ends the server",
-            &[catch("http.leaves-mid-response", "crashed")],
+            "the course's blocking, unguarded send: a slow reader stops everyone, one that leaves ends the server",
+            &[
+                catch("http.leaves-mid-response", "crashed"),
+                catch("http.slow-reader", "no-reply"),
+            ],
         )
     },
 ];
