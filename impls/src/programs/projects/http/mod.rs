@@ -59,3 +59,18 @@ pub static PROGRAMS: &[Program] = &[
         main: |argv| server::run(argv, Bug::BareNewlines),
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn mutants_say_their_bug() {
+        for p in super::PROGRAMS {
+            assert_eq!(
+                p.name.starts_with("mutant-"),
+                p.about.starts_with("BUG:"),
+                "{}",
+                p.name
+            );
+        }
+    }
+}

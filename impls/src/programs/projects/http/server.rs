@@ -349,3 +349,94 @@ fn read(file: &Path, bug: Bug) -> Result<Response, Status> {
     };
     Ok(Response::ok(files::content_type(file), body))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+
+    /// The reference on a free port, in a thread of this test, serving a temporary root with
+    /// `index.html` and a binary `a.bin`; a connected client.
+    fn start() -> (tempfile::TempDir, TcpStream, Vec<u8>) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("index.html"), "<h1>hi</h1>\n").unwrap();
+        let binary: Vec<u8> = (0..200_000u32).map(|i| (i * 7 % 256) as u8).collect();
+        std::fs::write(dir.path().join("a.bin"), &binary).unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let argv: Vec<String> = ["--port", &port.to_string(), "--root"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain([dir.path().display().to_string()])
+            .collect();
+        std::thread::spawn(move || run(&argv, Bug::None));
+        for _ in 0..200 {
+            if let Ok(s) = TcpStream::connect(("127.0.0.1", port)) {
+                s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+                return (dir, s, binary);
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!("the server does not listen on {port}");
+    }
+
+    /// Reads one response framed by its Content-Length: (head, body).
+    fn response(s: &mut TcpStream) -> (String, Vec<u8>) {
+        let mut got = Vec::new();
+        let mut byte = [0u8; 1];
+        while !got.ends_with(b"\r\n\r\n") {
+            s.read_exact(&mut byte).unwrap();
+            got.push(byte[0]);
+        }
+        let head = String::from_utf8(got).unwrap();
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("Content-Length: "))
+            .unwrap()
+            .parse()
+            .unwrap();
+        let mut body = vec![0u8; length];
+        s.read_exact(&mut body).unwrap();
+        (head, body)
+    }
+
+    #[test]
+    fn a_kept_connection_gets_a_split_request_pipelined_ones_and_a_binary_file() {
+        let (_dir, mut s, binary) = start();
+        for piece in [&b"GET / HT"[..], b"TP/1.1\r\nHo", b"st: x\r\n", b"\r\n"] {
+            s.write_all(piece).unwrap();
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let (head, body) = response(&mut s);
+        assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+        assert_eq!(body, b"<h1>hi</h1>\n");
+        s.write_all(
+            b"GET /a.bin HTTP/1.1\r\nHost: x\r\n\r\nHEAD /nope HTTP/1.1\r\nHost: x\r\n\r\n",
+        )
+        .unwrap();
+        let (head, body) = response(&mut s);
+        assert!(
+            head.contains("Content-Type: application/octet-stream\r\n"),
+            "{head}"
+        );
+        assert!(body == binary, "the binary file came back changed");
+        let mut rest = String::new();
+        s.write_all(b"DELETE / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        s.read_to_string(&mut rest).unwrap();
+        assert!(
+            rest.starts_with("HTTP/1.1 404 Not Found\r\n"),
+            "HEAD: {rest}"
+        );
+        let second = rest.find("HTTP/1.1 405").expect("405 after the 404");
+        assert!(!rest[..second].contains("<h1>"), "HEAD sent a body: {rest}");
+        assert!(
+            rest[second..].contains("Allow: GET, HEAD\r\nConnection: close\r\n"),
+            "{rest}"
+        );
+    }
+}
