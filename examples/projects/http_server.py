@@ -35,7 +35,7 @@ class HTTPServer:
         self.closing = set()  # answered: read and dropped until the client closes
 
     def serve_forever(self):
-        self.sockfd.listen(5)
+        self.sockfd.listen(128)   # room for a browser's burst of connections
         print("Listen the port %d" % self.address[1], flush=True)
         while True:
             rs, ws, xs = select(self.rlist, self.wlist, [])
