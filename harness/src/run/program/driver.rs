@@ -417,7 +417,11 @@ impl<'a> Driver<'a> {
                     self.clients.insert(client.clone(), conn);
                 }
                 Err(e) => {
-                    let class = if self.target.exit().is_some() {
+                    // A program that just died refuses too: give its end a moment to be seen.
+                    let died = self
+                        .target
+                        .wait_exit(Instant::now() + Duration::from_millis(300));
+                    let class = if died.is_some() {
                         FailureClass::Crashed
                     } else {
                         FailureClass::Refused
