@@ -80,7 +80,7 @@ pub static SUBJECTS: &[ProgramSubject] = &[
         "mutant:py-chat-unknown-quit",
         "python3 examples/mutants/projects/chat_server_unknown_quit.py",
         "the course's chat server whose quit deletes an unknown name: KeyError, the room dies",
-        &[catch("chat.server-unknown-user", "no-reply")],
+        &[catch("chat.server-unknown-user", "wrong-reply")],
     ),
     mutant(
         "mutant:chat-notice-to-joiner",
