@@ -23,12 +23,16 @@ pub static SUBJECTS: &[ProgramSubject] = &[
             "{ref:chat-server} --protocol 2",
         )
     },
-    twin(
-        "py:chat-server",
-        SERVER,
-        "python3 examples/projects/chat_server.py",
-    ),
     ProgramSubject {
+        about: "the course's chat room server in Python, v1 (the admin in a forked child)",
+        ..twin(
+            "py:chat-server",
+            SERVER,
+            "python3 examples/projects/chat_server.py",
+        )
+    },
+    ProgramSubject {
+        about: "the course's chat room server in Python, v2 (the admin in a thread)",
         profile: V2,
         ..twin(
             "py:chat-server-v2",
@@ -45,12 +49,16 @@ pub static SUBJECTS: &[ProgramSubject] = &[
             "{ref:chat-client} --protocol 2",
         )
     },
-    twin(
-        "py:chat-client",
-        CLIENT,
-        "python3 examples/projects/chat_client.py",
-    ),
     ProgramSubject {
+        about: "the course's chat room client in Python, v1 (a forked sender)",
+        ..twin(
+            "py:chat-client",
+            CLIENT,
+            "python3 examples/projects/chat_client.py",
+        )
+    },
+    ProgramSubject {
+        about: "the course's chat room client in Python, v2 (a receiving thread)",
         profile: V2,
         ..twin(
             "py:chat-client-v2",
