@@ -110,6 +110,9 @@ pub struct Limits {
     /// CPU seconds per process (RLIMIT_CPU).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_seconds: Option<u32>,
+    /// What its working directory may hold, in MiB (watched: past it the tree is killed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk_mib: Option<u32>,
 }
 
 /// One step of a program scenario: exactly one kind key, plus common keys.

@@ -567,12 +567,27 @@ impl<'a> Driver<'a> {
             Until::Quiet(_) => true,
         };
         let ok = !got.is_empty() && framed && m.check(&got).ok;
-        let class = if got.is_empty() {
+        // A connection closed by a program that died: give its end a moment to be seen.
+        let closed = matches!(ended, Ended::Closed | Ended::Reset);
+        let died = (got.is_empty() && closed)
+            .then(|| {
+                self.target
+                    .wait_exit(Instant::now() + Duration::from_millis(300))
+            })
+            .flatten();
+        let class = if died.is_some() {
+            FailureClass::Crashed
+        } else if got.is_empty() {
             FailureClass::NoReply
         } else {
             FailureClass::WrongReply
         };
-        let observed = if got.is_empty() {
+        let observed = if let Some(e) = &died {
+            format!(
+                "the connection closed with no reply: the program ended ({})",
+                e.exit
+            )
+        } else if got.is_empty() {
             match ended {
                 Ended::Closed => "the connection closed with no reply".into(),
                 Ended::Reset => "the connection was reset with no reply".into(),
