@@ -32,6 +32,7 @@ use crate::catalogue::{Catalogue, Status};
 use crate::load::model::Model;
 use crate::load::profile::Profile;
 use crate::load::{self, diagnostic, Loaded};
+use crate::plan::ProgramRole;
 use crate::plan::{self, Subjects};
 use crate::report::{self, human, RunReport};
 use crate::run::{self, Context};
@@ -174,6 +175,10 @@ pub struct RunArgs {
     /// hold for every model run.
     #[arg(long, value_name = "MODEL", requires = "target", value_parser = parse_model)]
     pub model: Option<Model>,
+    /// The target is a client program (a chat client, a file client): run the scenarios
+    /// in which conform plays its server, instead of those in which conform connects to it.
+    #[arg(long, requires = "target")]
+    pub client: bool,
     /// Run programs without their own network namespace (a free port is passed as {port}
     /// and $PORT instead; hard-coded ports may then collide).
     #[arg(long)]
@@ -365,7 +370,12 @@ fn run_cmd(args: RunArgs) -> i32 {
                 eprintln!("error: cannot split the target command line `{t}` (empty, or unbalanced quotes)");
                 return 2;
             }
-            Subjects::Target(t.clone(), args.model)
+            let role = if args.client {
+                ProgramRole::Client
+            } else {
+                ProgramRole::Server
+            };
+            Subjects::Target(t.clone(), args.model, role)
         }
         _ => Subjects::Suite,
     };
@@ -440,6 +450,22 @@ fn run_trials(
     });
     let mut report = RunReport::new(results, started, std::env::args().collect(), vars);
     report.describe(scenarios);
+    if human_out && args.target.is_some() {
+        let role = if args.client {
+            ProgramRole::Client
+        } else {
+            ProgramRole::Server
+        };
+        let other = scenarios
+            .iter()
+            .filter(|l| l.scenario.subject.is_program() && ProgramRole::of(&l.scenario) != role)
+            .count();
+        if other > 0 && role == ProgramRole::Server {
+            outln!("note: {other} scenarios check client programs (conform plays their server) and were not run: give --client if the target is a client");
+        } else if other > 0 {
+            outln!("note: {other} scenarios check server programs and were not run, as the target is a client (--client)");
+        }
+    }
     if human_out && args.target.is_some() && args.model.is_none() {
         let for_models = scenarios
             .iter()
