@@ -378,13 +378,67 @@ fn run_cmd(args: RunArgs) -> i32 {
         }
         _ => Subjects::Suite,
     };
-    match plan::plan(&scenarios, &subjects, &vars) {
-        Ok(trials) => run_trials(&args, trials, vars, &scenarios),
+    let trials = match plan::plan(&scenarios, &subjects, &vars) {
+        Ok(trials) => trials,
         Err(e) => {
             eprintln!("error: {e}");
-            2
+            return 2;
         }
+    };
+    if let Err(e) = check_command(&subjects, &trials, &vars) {
+        eprintln!("error: {e}");
+        return 2;
     }
+    run_trials(&args, trials, vars, &scenarios)
+}
+
+/// A `--target` or `--adapter` command line that cannot run is bad input: said once, before
+/// anything runs, instead of as every trial's failure.
+fn check_command(
+    subjects: &Subjects,
+    trials: &[plan::Trial],
+    vars: &BTreeMap<String, String>,
+) -> Result<(), String> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let programs: Vec<&str> = conform_impls::programs::all().map(|p| p.name).collect();
+    let command = match subjects {
+        Subjects::Target(cmd, _) => cmd,
+        Subjects::Adapter(cmd) => cmd,
+        _ => return Ok(()),
+    };
+    let no_fixture = |_: &str| false;
+    let given = |n: &str| vars.contains_key(n);
+    if trials.is_empty() || matches!(subjects, Subjects::Adapter(_)) {
+        let known = run::program::Known {
+            var: &given,
+            fixture: &no_fixture,
+            programs: &programs,
+        };
+        return run::program::check_target(command, &known, &cwd);
+    }
+    // Each scenario's own variables and fixture files count for its trials.
+    let mut seen = BTreeSet::new();
+    for t in trials
+        .iter()
+        .filter(|t| seen.insert(t.scenario.scenario.id.clone()))
+    {
+        let s = &t.scenario.scenario;
+        let var = |n: &str| given(n) || s.vars.contains_key(n);
+        let fixture = |f: &str| s.subject.files.contains_key(f);
+        let known = run::program::Known {
+            var: &var,
+            fixture: &fixture,
+            programs: &programs,
+        };
+        run::program::check_target(command, &known, &cwd).map_err(|e| {
+            if trials.len() > 1 {
+                format!("{e} (for {}, {})", s.id, t.scenario.file.display())
+            } else {
+                e
+            }
+        })?;
+    }
+    Ok(())
 }
 
 /// Runs the planned trials and reports them; `scenarios` are those loaded (for the notes).

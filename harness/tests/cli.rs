@@ -322,18 +322,75 @@ fn two_runs_of_a_hard_coded_port_server_at_once_do_not_collide() {
 
 #[test]
 fn a_target_that_cannot_start_is_reported() {
+    // Executable, but its `#!` names no interpreter: only exec finds out.
+    let dir = tempfile::tempdir().unwrap();
+    let prog = dir.path().join("server");
+    std::fs::write(&prog, "#!/no/such/interpreter\n").unwrap();
+    std::fs::set_permissions(&prog, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let o = conform(
         "no-such-target",
         &[
             "run",
             "scenarios/servers/echo-hardcoded-port.yaml",
             "--target",
-            "./no-such-program.py",
+            prog.to_str().unwrap(),
         ],
     );
     let out = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(out.contains("(cannot-start)"), "{out}");
+}
+
+#[test]
+fn a_target_that_is_not_found_not_executable_or_unknown_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("server.py");
+    std::fs::write(&plain, "print('hi')\n").unwrap();
+    let plain = plain.to_str().unwrap();
+    let scenario = "scenarios/servers/echo-hardcoded-port.yaml";
+    for (target, says) in [
+        (
+            "./no-such-program.py",
+            "`./no-such-program.py` is not found",
+        ),
+        (
+            "pyhton3 examples/echo_server.py",
+            "`pyhton3` is not found on PATH",
+        ),
+        (plain, "is not executable: `chmod +x` it"),
+        ("./examples", "is a folder"),
+        (
+            "python3 examples/echo_sever.py",
+            "script `examples/echo_sever.py` is not found",
+        ),
+        (
+            "python3 examples/echo_server.py {prot}",
+            "unknown placeholder `{prot}`",
+        ),
+        ("{ref:echo-sever}", "no reference program `echo-sever`"),
+    ] {
+        let o = conform("bad-target", &["run", scenario, "--target", target]);
+        let out = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{target}: {out}");
+        assert!(out.contains(says), "{target}: {out}");
+        assert!(
+            !out.contains("PASS") && !out.contains("FAIL"),
+            "nothing ran: {out}"
+        );
+    }
+    // A variable set with --var is a placeholder like any other.
+    let o = conform(
+        "bad-target",
+        &[
+            "run",
+            scenario,
+            "--target",
+            "python3 examples/echo_server.py {unused}",
+            "--var",
+            "unused=1",
+        ],
+    );
+    assert_ne!(o.status.code(), Some(2), "{}", text(&o));
 }
 
 #[test]

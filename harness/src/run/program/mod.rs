@@ -4,7 +4,7 @@
 mod command;
 mod driver;
 
-pub use command::command_line;
+pub use command::{check_target, command_line, Known};
 use driver::Driver;
 
 use std::collections::BTreeMap;
