@@ -258,15 +258,21 @@ fn refine(text: &str, map: &SourceMap, at: usize, what: &str, culprit: Option<&s
         return unclosed_bracket(&text[..at.min(text.len())]).unwrap_or(at);
     }
     if what.contains("could not find expected ':'") {
-        // The scanner notices on the next line; the culprit is the line before.
-        let before = text[..at.min(text.len())].trim_end_matches([' ', '\n', '\r']);
-        let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+        // The scanner notices on the next line; the culprit is the line before (of YAML,
+        // not a comment or a blank).
+        let mut before = text[..at.min(text.len())].trim_end_matches([' ', '\n', '\r']);
+        let mut line_start = before.rfind('\n').map_or(0, |n| n + 1);
+        while line_start > 0 && before[line_start..].trim_start().starts_with('#') {
+            before = text[..line_start].trim_end_matches([' ', '\n', '\r']);
+            line_start = before.rfind('\n').map_or(0, |n| n + 1);
+        }
         // A `key:value` with no space after the colon is the usual culprit.
         let line = &before[line_start..];
         let colon = line.char_indices().find(|&(i, ch)| {
             ch == ':' && i + 1 < line.len() && !line[i + 1..].starts_with([' ', '\t'])
         });
-        return line_start + colon.map_or(0, |(i, _)| i);
+        let indent = line.len() - line.trim_start().len();
+        return line_start + colon.map_or(indent, |(i, _)| i);
     }
     at
 }
