@@ -577,12 +577,14 @@ impl<'a> Driver<'a> {
         let ok = !got.is_empty() && framed && m.check(&got).ok;
         // A connection closed by a program that died: give its end a moment to be seen.
         let closed = matches!(ended, Ended::Closed | Ended::Reset);
-        let died = (got.is_empty() && closed)
-            .then(|| {
-                self.target
-                    .wait_exit(Instant::now() + Duration::from_millis(300))
-            })
-            .flatten();
+        // Over UDP nothing closes: a program found dead after the wait is the cause too.
+        let died = match (got.is_empty(), closed) {
+            (true, true) => self
+                .target
+                .wait_exit(Instant::now() + Duration::from_millis(300)),
+            (true, false) => self.target.exit(),
+            _ => None,
+        };
         let class = if died.is_some() {
             FailureClass::Crashed
         } else if got.is_empty() {
@@ -591,10 +593,12 @@ impl<'a> Driver<'a> {
             FailureClass::WrongReply
         };
         let observed = if let Some(e) = &died {
-            format!(
-                "the connection closed with no reply: the program ended ({})",
-                e.exit
-            )
+            let how = if closed {
+                "the connection closed"
+            } else {
+                "nothing arrived"
+            };
+            format!("{how} with no reply: the program ended ({})", e.exit)
         } else if got.is_empty() {
             match ended {
                 Ended::Closed => "the connection closed with no reply".into(),
