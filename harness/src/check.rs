@@ -163,6 +163,7 @@ impl Check {
                     slow: l.scenario.slow,
                     program: None,
                     vars: BTreeMap::new(),
+                    mounts: BTreeMap::new(),
                 };
                 results.push(self.run_trial(&trial));
             }

@@ -30,6 +30,7 @@ macro_rules! out {
 
 use crate::catalogue::{Catalogue, Status};
 use crate::load::model::Model;
+use crate::load::profile::Profile;
 use crate::load::{self, diagnostic, Loaded};
 use crate::plan::{self, Subjects};
 use crate::report::{self, human, RunReport};
@@ -180,6 +181,10 @@ pub struct RunArgs {
     /// Set a variable for every scenario: `--var reply=OK` (repeatable).
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
+    /// A course profile: the protocol version's literals and the paths its programs
+    /// hard-code (docs/profiles.md): `v1`, `v2`, or a file. `--var` overrides its variables.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub profile: Option<String>,
     /// A teacher's manifest (docs/teachers.md): each student's programs against their
     /// scenarios, one column and one score per student.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["subject", "target", "adapter"])]
@@ -326,7 +331,16 @@ fn check(paths: &[PathBuf], vars: &BTreeMap<String, String>) -> i32 {
 
 fn run_cmd(args: RunArgs) -> i32 {
     let catalogue = Catalogue::builtin();
-    let vars: BTreeMap<String, String> = args.vars.iter().cloned().collect();
+    let profile = match args.profile.as_deref().map(Profile::read).transpose() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let mut vars: BTreeMap<String, String> =
+        profile.as_ref().map(Profile::vars).unwrap_or_default();
+    vars.extend(args.vars.iter().cloned());
     if let Some(file) = &args.manifest {
         let planned =
             crate::manifest::read(file).and_then(|m| crate::manifest::plan(&m, file, &catalogue));
@@ -356,7 +370,13 @@ fn run_cmd(args: RunArgs) -> i32 {
         _ => Subjects::Suite,
     };
     match plan::plan(&scenarios, &subjects, &vars) {
-        Ok(trials) => run_trials(&args, trials, vars, &scenarios),
+        Ok(mut trials) => {
+            for t in &mut trials {
+                t.mounts
+                    .extend(profile.iter().flat_map(|p| p.mounts.clone()));
+            }
+            run_trials(&args, trials, vars, &scenarios)
+        }
         Err(e) => {
             eprintln!("error: {e}");
             2

@@ -136,10 +136,13 @@ impl Conn {
             Conn::Udp { .. } => Vec::new(),
         };
         let mut buf = vec![0u8; 64 * 1024];
+        // How far `got` was searched for the terminator: a multi-megabyte read is searched once.
+        let mut searched = 0;
         loop {
-            if let Some(end) = self.terminated(until, &mut got) {
+            if let Some(end) = self.terminated(until, &mut got, searched) {
                 return (got, end);
             }
+            searched = got.len();
             let now = Instant::now();
             let wait = match (got.is_empty(), until) {
                 (true, _) => first_by.min(cap).saturating_duration_since(now),
@@ -164,13 +167,15 @@ impl Conn {
     }
 
     /// Whether `got` holds the terminator; if so, what follows it is kept for the next read.
-    fn terminated(&mut self, until: &Until, got: &mut Vec<u8>) -> Option<Ended> {
+    fn terminated(&mut self, until: &Until, got: &mut Vec<u8>, searched: usize) -> Option<Ended> {
         let Until::Terminator(t) = until else {
             return None;
         };
-        let at = got
-            .windows(t.len().max(1))
-            .position(|w| w == t.as_slice())?;
+        let from = searched.saturating_sub(t.len().saturating_sub(1));
+        let at = from
+            + got[from..]
+                .windows(t.len().max(1))
+                .position(|w| w == t.as_slice())?;
         let rest = got.split_off(at + t.len());
         if let Conn::Tcp(_, pending) = self {
             *pending = rest;

@@ -21,6 +21,7 @@ use serde::Deserialize;
 
 use crate::catalogue::Catalogue;
 use crate::load::model::Model;
+use crate::load::profile::Profile;
 use crate::load::{self, Loaded};
 use crate::plan::{self, Subjects, Trial};
 
@@ -52,6 +53,10 @@ pub struct Program {
     /// Variables for this program's trials, as `--var` (`reply: OK`).
     #[serde(default)]
     pub vars: BTreeMap<String, String>,
+    /// A course profile for this program (`v2`, or a file relative to the manifest's
+    /// folder), as `--profile`; `vars` override its variables.
+    #[serde(default)]
+    pub profile: Option<String>,
 }
 
 /// Reads `file`; a bad one is an error naming file:line:column.
@@ -86,7 +91,18 @@ pub fn plan(manifest: &Manifest, file: &Path, catalogue: &Catalogue) -> Result<V
                     p.command
                 ));
             }
-            let given: BTreeSet<String> = p.vars.keys().cloned().collect();
+            let profile = p
+                .profile
+                .as_deref()
+                .map(|name| {
+                    let local = base.join(name);
+                    Profile::read(local.to_str().filter(|_| local.is_file()).unwrap_or(name))
+                })
+                .transpose()
+                .map_err(|e| format!("{}: `{student}`: {e}", file.display()))?;
+            let mut vars = profile.as_ref().map(Profile::vars).unwrap_or_default();
+            vars.extend(p.vars.clone());
+            let given: BTreeSet<String> = vars.keys().cloned().collect();
             let loaded = load::load(&p.scenarios, catalogue, &given).map_err(|errors| {
                 errors
                     .iter()
@@ -97,13 +113,17 @@ pub fn plan(manifest: &Manifest, file: &Path, catalogue: &Catalogue) -> Result<V
             let loaded: Vec<Arc<Loaded>> = loaded.into_iter().map(Arc::new).collect();
             let command = in_folder(&p.command, &dir);
             let target = Subjects::Target(command, p.model);
-            for mut t in plan::plan(&loaded, &target, &p.vars)? {
+            for mut t in plan::plan(&loaded, &target, &vars)? {
                 t.name = format!(
                     "{}/{}::{student}",
                     t.scenario.family, t.scenario.scenario.id
                 );
                 t.subject = student.clone();
-                t.vars = p.vars.clone();
+                t.vars = vars.clone();
+                t.mounts = profile
+                    .as_ref()
+                    .map(|p| p.mounts.clone())
+                    .unwrap_or_default();
                 trials.push(t);
             }
         }

@@ -3,10 +3,12 @@
 //!
 //! Written as a plain string (exact text) or a map with one key:
 //! `exact`, `trimmed`, `contains`, `regex` (named captures kept), `hex` (exact bytes),
-//! `any_of` (a list of matchers), `lines` (a set of lines in any order, each a matcher).
+//! `any_of` (a list of matchers), `lines` (a set of lines in any order, each a matcher),
+//! `size` (a number of bytes), `file` (the bytes of a fixture file).
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use regex::bytes::Regex;
 use schemars::JsonSchema;
@@ -34,6 +36,43 @@ pub enum Matcher {
     Lines(Vec<Matcher>),
     /// Exactly this many bytes, whatever they are (a large echo that must come back whole).
     Size(u64),
+    /// The bytes of a fixture file (a download), judged by length and sha256.
+    File(FileMatch),
+}
+
+/// `file: PATH`, or `file: { path, after, end }`: what is read, from just after the first
+/// `after` (an HTTP response's `\r\n\r\n`) and without the final `end` (the course's
+/// `##`), must be the fixture's bytes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileMatch {
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// The fixture's bytes, filled in at run time ([`Matcher::with_files`]).
+    #[serde(skip)]
+    pub expected: Option<Arc<Vec<u8>>>,
+}
+
+impl FileMatch {
+    /// The part of `observed` compared with the file, if `after` and `end` are there.
+    fn body<'a>(&self, observed: &'a [u8]) -> Option<&'a [u8]> {
+        let mut body = observed;
+        if let Some(a) = &self.after {
+            let at = find(body, a.as_bytes())?;
+            body = &body[at + a.len()..];
+        }
+        if let Some(e) = &self.end {
+            body = body.strip_suffix(e.as_bytes())?;
+        }
+        Some(body)
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len().max(1)).position(|w| w == needle)
 }
 
 impl JsonSchema for Matcher {
@@ -61,7 +100,22 @@ impl JsonSchema for Matcher {
                         "hex": { "type": "string" },
                         "any_of": nested,
                         "lines": nested,
-                        "size": { "type": "integer", "minimum": 0 }
+                        "size": { "type": "integer", "minimum": 0 },
+                        "file": {
+                            "anyOf": [
+                                { "type": "string" },
+                                {
+                                    "type": "object",
+                                    "additionalProperties": false,
+                                    "required": ["path"],
+                                    "properties": {
+                                        "path": { "type": "string" },
+                                        "after": { "type": "string" },
+                                        "end": { "type": "string" }
+                                    }
+                                }
+                            ]
+                        }
                     }
                 }
             ]
@@ -110,6 +164,10 @@ impl Matcher {
                 .unwrap_or_default(),
             Matcher::Lines(ms) => match_lines_any_order(ms, &text),
             Matcher::Size(n) => ok(observed.len() as u64 == *n),
+            Matcher::File(f) => ok(f
+                .expected
+                .as_ref()
+                .is_some_and(|e| f.body(observed) == Some(e.as_slice()))),
         }
     }
 
@@ -122,8 +180,60 @@ impl Matcher {
             Matcher::AnyOf(ms) => Matcher::AnyOf(ms.iter().map(|m| m.fill(fill)).collect()),
             Matcher::Lines(ms) => Matcher::Lines(ms.iter().map(|m| m.fill(fill)).collect()),
             Matcher::Regex(re) => Matcher::Regex(fill_regex(re, fill)),
-            Matcher::Hex(_) | Matcher::Size(_) => self.clone(),
+            Matcher::Hex(_) | Matcher::Size(_) | Matcher::File(_) => self.clone(),
         }
+    }
+
+    /// Gives each `file` matcher the bytes of its fixture (`None`: no such fixture, which
+    /// then matches nothing).
+    pub fn with_files(&self, bytes_of: &dyn Fn(&str) -> Option<Vec<u8>>) -> Matcher {
+        match self {
+            Matcher::File(f) => Matcher::File(FileMatch {
+                expected: bytes_of(&f.path).map(Arc::new),
+                ..f.clone()
+            }),
+            Matcher::AnyOf(ms) => {
+                Matcher::AnyOf(ms.iter().map(|m| m.with_files(bytes_of)).collect())
+            }
+            Matcher::Lines(ms) => {
+                Matcher::Lines(ms.iter().map(|m| m.with_files(bytes_of)).collect())
+            }
+            _ => self.clone(),
+        }
+    }
+
+    /// The fixture paths its `file` matchers name.
+    pub fn files(&self) -> Vec<&str> {
+        match self {
+            Matcher::File(f) => vec![f.path.as_str()],
+            Matcher::AnyOf(ms) | Matcher::Lines(ms) => ms.iter().flat_map(|m| m.files()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// What `observed` is, said so it can be set beside this matcher: for a `file`
+    /// matcher the length and sha256 of the part compared, else `None`.
+    pub fn describe_observed(&self, observed: &[u8]) -> Option<String> {
+        let Matcher::File(f) = self else { return None };
+        Some(match f.body(observed) {
+            Some(body) => crate::load::model::digest(body),
+            None => format!(
+                "{} bytes without {}",
+                observed.len(),
+                [
+                    f.after
+                        .as_ref()
+                        .map(|a| format!("{} before the data", visible(a.as_bytes()))),
+                    f.end
+                        .as_ref()
+                        .map(|e| format!("{} at the end", visible(e.as_bytes())))
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" or ")
+            ),
+        })
     }
 }
 
@@ -252,6 +362,19 @@ impl fmt::Display for Matcher {
             Matcher::Regex(r) => write!(f, "text matching /{}/", r.as_str()),
             Matcher::Hex(h) => write!(f, "bytes {h}"),
             Matcher::Size(n) => write!(f, "{n} bytes"),
+            Matcher::File(m) => {
+                if let Some(a) = &m.after {
+                    write!(f, "after {}, ", visible(a.as_bytes()))?;
+                }
+                write!(f, "the bytes of {}", m.path)?;
+                if let Some(e) = &m.expected {
+                    write!(f, " ({})", crate::load::model::digest(e))?;
+                }
+                if let Some(e) = &m.end {
+                    write!(f, ", then {}", visible(e.as_bytes()))?;
+                }
+                Ok(())
+            }
             Matcher::AnyOf(ms) => {
                 let all: Vec<String> = ms.iter().map(|m| m.to_string()).collect();
                 write!(f, "any of [{}]", all.join(", "))
@@ -284,6 +407,36 @@ struct MatcherMap {
     lines: Option<Vec<Matcher>>,
     #[serde(default)]
     size: Option<u64>,
+    #[serde(default)]
+    file: Option<FileSpec>,
+}
+
+/// `file: PATH` or `file: { path, after, end }`.
+struct FileSpec(FileMatch);
+
+impl<'de> Deserialize<'de> for FileSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FileSpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a fixture's path, or a map with `path` (and `after`, `end`)")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<FileSpec, E> {
+                Ok(FileSpec(FileMatch {
+                    path: v.to_owned(),
+                    after: None,
+                    end: None,
+                    expected: None,
+                }))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<FileSpec, A::Error> {
+                FileMatch::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(FileSpec)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 fn some_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -297,7 +450,7 @@ impl<'de> Deserialize<'de> for Matcher {
         impl<'de> Visitor<'de> for V {
             type Value = Matcher;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a text, or a map with one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`, `size`")
+                f.write_str("a text, or a map with one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`, `size`, `file`")
             }
             fn visit_str<E: Error>(self, v: &str) -> Result<Matcher, E> {
                 Ok(Matcher::Exact(v.to_owned()))
@@ -336,10 +489,11 @@ impl<'de> Deserialize<'de> for Matcher {
                 found.extend(m.any_of.map(Matcher::AnyOf));
                 found.extend(m.lines.map(Matcher::Lines));
                 found.extend(m.size.map(Matcher::Size));
+                found.extend(m.file.map(|f| Matcher::File(f.0)));
                 match found.len() {
                     1 => Ok(found.remove(0)),
-                    0 => Err(A::Error::custom("empty matcher: expected one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`, `size`")),
-                    _ => Err(A::Error::custom("a matcher takes exactly one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`, `size`; use `any_of` to combine")),
+                    0 => Err(A::Error::custom("empty matcher: expected one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`, `size`, `file`")),
+                    _ => Err(A::Error::custom("a matcher takes exactly one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`, `size`, `file`; use `any_of` to combine")),
                 }
             }
         }

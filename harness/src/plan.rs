@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::judge::class::{FailureClass, Level, Outcome};
 use crate::judge::Verdict;
 use crate::load::model::{Explorer, Model, Scenario};
+use crate::load::profile::Profile;
 use crate::load::Loaded;
 
 /// One trial: a scenario run against one subject under one explorer.
@@ -30,6 +31,9 @@ pub struct Trial {
     /// Variables of this trial alone (a manifest's per-program `vars`), over the
     /// scenario's and under `--var`.
     pub vars: BTreeMap<String, String>,
+    /// Absolute paths mapped onto folders of the working directory, besides the
+    /// scenario's own `subject.mounts` (a course profile's).
+    pub mounts: BTreeMap<String, String>,
 }
 
 /// What a trial must show to count as good.
@@ -112,7 +116,7 @@ pub fn plan(
     }
     for loaded in scenarios {
         if loaded.scenario.subject.is_program() {
-            plan_program(loaded, subjects, &mut trials)?;
+            plan_program(loaded, subjects, vars, &mut trials)?;
         } else {
             plan_library(loaded, subjects, &mut trials)?;
         }
@@ -151,6 +155,7 @@ fn plan_library(
             slow: s.slow,
             program: None,
             vars: BTreeMap::new(),
+            mounts: BTreeMap::new(),
         });
     };
     let contract = s
@@ -175,6 +180,7 @@ fn plan_library(
                     slow: s.slow,
                     program: Some(cmd.clone()),
                     vars: BTreeMap::new(),
+                    mounts: BTreeMap::new(),
                 });
             }
         }
@@ -229,20 +235,32 @@ fn plan_library(
 fn plan_program(
     loaded: &Arc<Loaded>,
     subjects: &Subjects,
+    globals: &BTreeMap<String, String>,
     trials: &mut Vec<Trial>,
 ) -> Result<(), String> {
     let s = &loaded.scenario;
+    let mut add_with =
+        |subject: &str, program: Option<String>, expect: Expectation, profile: Option<&Profile>| {
+            let vars = profile.map(Profile::vars).unwrap_or_default();
+            // A subject's profile can rule a scenario out (`only_if: { version: "2" }`): no
+            // trial, rather than a skipped one, for what its version does not speak.
+            if profile.is_some() && !applies(s, &vars, globals) {
+                return;
+            }
+            trials.push(Trial {
+                name: format!("{}/{}::{subject}", loaded.family, s.id),
+                scenario: loaded.clone(),
+                subject: subject.to_owned(),
+                explorer: Explorer::Threads,
+                expect,
+                slow: s.slow,
+                program,
+                vars,
+                mounts: profile.map(|p| p.mounts.clone()).unwrap_or_default(),
+            });
+        };
     let mut add = |subject: &str, program: Option<String>, expect: Expectation| {
-        trials.push(Trial {
-            name: format!("{}/{}::{subject}", loaded.family, s.id),
-            scenario: loaded.clone(),
-            subject: subject.to_owned(),
-            explorer: Explorer::Threads,
-            expect,
-            slow: s.slow,
-            program,
-            vars: BTreeMap::new(),
-        });
+        add_with(subject, program, expect, None)
     };
     let models = &s.subject.models;
     match subjects {
@@ -272,20 +290,44 @@ fn plan_program(
                     .model
                     .and_then(Model::from_name)
                     .is_some_and(|m| models.contains(&m));
+                let profile = p
+                    .profile
+                    .map(|f| Profile::read(f).map_err(|e| format!("registry: {}: {e}", p.name)))
+                    .transpose()?;
+                let command = Some(p.command.to_owned());
                 if let Some(c) = catches.first() {
                     let class = class_of(p.name, c.class)?;
-                    add(
+                    add_with(
                         p.name,
-                        Some(p.command.to_owned()),
+                        command,
                         Expectation::Caught(class),
+                        profile.as_ref(),
                     );
                 } else if !p.mutant && (in_model || twin_of_this) {
-                    add(p.name, Some(p.command.to_owned()), Expectation::Pass);
+                    add_with(p.name, command, Expectation::Pass, profile.as_ref());
                 }
             }
         }
     }
     Ok(())
+}
+
+/// Whether a scenario's `only_if` holds with these variables (over its own, under `globals`).
+pub fn applies(
+    s: &Scenario,
+    vars: &BTreeMap<String, String>,
+    globals: &BTreeMap<String, String>,
+) -> bool {
+    let mut all = s.vars.clone();
+    all.extend(vars.clone());
+    all.extend(globals.clone());
+    let Ok(all) = crate::load::vars::resolve(&all) else {
+        return true;
+    };
+    let fill = |t: &str| crate::load::vars::fill(t, &|n| all.get(n).cloned());
+    s.only_if
+        .iter()
+        .all(|(name, want)| fill(&format!("{{{name}}}")) == fill(&want.0))
 }
 
 /// A scenario that names no model, or every model, holds for a target whatever its model.

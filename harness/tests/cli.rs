@@ -251,6 +251,7 @@ fn bad_command_lines_exit_2() {
         vec!["run", "--var", "no-equals-sign"],
         vec!["run", "no/such/folder"],
         vec!["run", "--filter", "matches-nothing-at-all"],
+        vec!["run", "--profile", "no-such-profile"],
     ] {
         let o = conform("bad-args", &args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
@@ -374,6 +375,39 @@ fn a_target_that_exits_at_once_is_reported_as_crashed() {
 /// Whether namespaces are forced off for this test run (the fallback pass).
 fn no_namespaces() -> bool {
     std::env::var_os("CONFORM_NO_NAMESPACES").is_some()
+}
+
+#[test]
+fn a_profile_sets_the_variables_and_decides_only_if() {
+    let scenario = "harness/tests/data/profiles/greeting-v2.yaml";
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", scenario, "--no-namespaces"];
+        args.extend(extra);
+        let o = conform("profile", &args);
+        (o.status.code(), text(&o))
+    };
+    let (code, out) = run(&["--profile", "harness/tests/data/profiles/course.yaml"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("PASS"), "{out}");
+    // Without it the scenario's own version (1) holds: skipped, not failed.
+    let (code, out) = run(&[]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("SKIP"), "{out}");
+    // --var goes over the profile: the command line and the matcher both see it.
+    let (code, out) = run(&[
+        "--profile",
+        "harness/tests/data/profiles/course.yaml",
+        "--var",
+        "greeting=hej",
+    ]);
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out) = run(&["--profile", "v2"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("PASS"),
+        "the built-in v2 sets version 2: {out}"
+    );
+    assert_nothing_left("profile");
 }
 
 #[test]

@@ -137,6 +137,7 @@ classes! {
     Hung = "hung": "the subject did not finish within the trial's deadline and was killed",
     NeverReady = "never-ready": "the program never listened or bound a socket in time",
     CannotStart = "cannot-start": "the program could not be started (not found, not executable)",
+    WrongFile = "wrong-file": "a file the program writes, or must leave alone, is missing, different, or there when it must not be",
     Refused = "refused": "the program did not accept a connection",
     MissingOutput = "missing-output": "the program did not print what was expected in time",
     NoExit = "no-exit": "the program did not exit in time",

@@ -6,6 +6,7 @@
 pub mod diagnostic;
 pub mod duration;
 pub mod model;
+pub mod profile;
 mod serde_error;
 pub mod source_map;
 pub mod suggest;

@@ -347,6 +347,7 @@ fn judge_program(trial: &Trial, ctx: &Context, vars: &BTreeMap<String, String>) 
         target: trial.program.clone(),
         cwd: ctx.cwd.clone(),
         namespaces: ctx.namespaces,
+        mounts: trial.mounts.clone(),
     };
     let run = program::run(s, vars, &ctx.exe, &pc);
     if let Some((class, why)) = run.error {

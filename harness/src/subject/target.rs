@@ -17,6 +17,7 @@ use super::control::{self, ExitInfo, Report, SocketKind};
 use super::output::{Output, Stream};
 use super::spec::{Limits, Spec};
 use super::supervisor::CONTROL_FD;
+use crate::load::model::Fixture;
 
 /// What to start.
 #[derive(Debug, Clone)]
@@ -25,7 +26,7 @@ pub struct Request {
     pub exe: PathBuf,
     pub argv: Vec<String>,
     /// Fixture files: relative path → content.
-    pub files: BTreeMap<String, String>,
+    pub files: BTreeMap<String, Fixture>,
     pub mounts: Vec<(PathBuf, PathBuf)>,
     pub env: Vec<(String, String)>,
     pub netns: bool,
@@ -360,13 +361,17 @@ fn spawn_control_reader(
     rx
 }
 
-fn write_fixtures(dir: &Path, files: &BTreeMap<String, String>) -> Result<(), String> {
-    for (path, content) in files {
+fn write_fixtures(dir: &Path, files: &BTreeMap<String, Fixture>) -> Result<(), String> {
+    for (path, fixture) in files {
         let full = dir.join(path);
-        if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        let folder = match fixture {
+            Fixture::Dir { .. } => full.as_path(),
+            _ => full.parent().unwrap_or(dir),
+        };
+        std::fs::create_dir_all(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+        if let Some(bytes) = fixture.bytes(path) {
+            std::fs::write(&full, bytes).map_err(|e| format!("{}: {e}", full.display()))?;
         }
-        std::fs::write(&full, content).map_err(|e| format!("{}: {e}", full.display()))?;
     }
     Ok(())
 }

@@ -13,9 +13,11 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use super::duration::Dur;
 
+mod fixture;
 mod library;
 mod program;
 
+pub use fixture::{digest, Fixture};
 pub use library::*;
 pub use program::*;
 
@@ -119,9 +121,10 @@ pub struct SubjectSpec {
     /// A program's command line; `{ref:NAME}` names a reference program. `--target` replaces it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub program: Option<Text>,
-    /// Program: fixture files written into its working directory, path → content.
+    /// Program: fixture files written into its working directory, path → its text,
+    /// `{ size: BYTES }` or `{ dir: true }`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub files: BTreeMap<String, String>,
+    pub files: BTreeMap<String, Fixture>,
     /// Program: absolute paths it hard-codes, mapped onto folders of its working directory
     /// (in a mount namespace): `/home/tarena/FTP: ftp`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]

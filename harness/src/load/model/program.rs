@@ -156,6 +156,10 @@ pub struct ProgramStep {
     /// Do nothing for this long.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sleep: Option<Dur>,
+    /// Check a file in the program's working directory (an upload, a download, a fixture
+    /// that must stay as it was), waiting up to `within` for it to hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<FileStep>,
     /// Wait until the process tree has these counts (a fork server's child per client, a
     /// thread server's thread per client, and none once they leave).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -181,6 +185,7 @@ impl ProgramStep {
             ("exit", self.exit.is_some()),
             ("sleep", self.sleep.is_some()),
             ("tree", self.tree.is_some()),
+            ("file", self.file.is_some()),
         ]
         .iter()
         .filter(|(_, p)| *p)
@@ -202,7 +207,31 @@ impl ProgramStep {
         "exit",
         "sleep",
         "tree",
+        "file",
     ];
+}
+
+/// What a `file` step checks of a path in the working directory; each given check must hold.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileStep {
+    /// Relative to the program's working directory.
+    pub path: String,
+    /// Whether it must exist (`false`: a refused upload, a traversal that must not land).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exists: Option<bool>,
+    /// Its bytes equal this fixture's (an upload or a download, byte-exact).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_as: Option<String>,
+    /// It still holds the bytes it was written with (a fixture nothing may touch).
+    #[serde(default)]
+    pub unchanged: bool,
+    /// Its bytes match this.
+    #[serde(default, rename = "match", skip_serializing_if = "Option::is_none")]
+    pub matcher: Option<Matcher>,
+    /// How long to wait for all of it to hold (default 2s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<Dur>,
 }
 
 /// The counts a `tree` step waits for; each given count must hold at the same sample.
@@ -407,7 +436,11 @@ impl Connect {
 pub struct SendStep {
     pub client: String,
     /// The bytes, as text (variables filled in).
-    pub data: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Text>,
+    /// Or the bytes of a fixture file (`subject.files`), e.g. an upload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     /// Close right after sending: `half` (FIN, the reply can still be read) or `reset` (RST).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub then_close: Option<CloseHow>,

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::{check_level, first_two_written, Checker};
-use crate::load::model::{Connect, Scenario};
+use crate::load::model::{Connect, Fixture, ProgramStep, Scenario, SubjectSpec};
 use crate::load::suggest;
 
 pub(super) fn check_program(c: &mut Checker, s: &Scenario) {
@@ -200,6 +200,7 @@ pub(super) fn check_program(c: &mut Checker, s: &Scenario) {
                 names.remove(name);
             }
         }
+        check_files_used(c, &path, step, sub);
         if let Some(crate::load::model::Until::Terminator(t)) =
             step.recv.as_ref().and_then(|r| r.until.as_ref())
         {
@@ -210,6 +211,82 @@ pub(super) fn check_program(c: &mut Checker, s: &Scenario) {
                     None,
                 );
             }
+        }
+    }
+}
+
+/// The fixtures a step sends or compares with are declared, and a `file` step checks
+/// something of a path inside the working directory.
+fn check_files_used(c: &mut Checker, path: &str, step: &ProgramStep, sub: &SubjectSpec) {
+    let mut named: Vec<(String, &str)> = Vec::new();
+    if let Some(sd) = &step.send {
+        match (&sd.data, &sd.file) {
+            (Some(_), Some(_)) => c.at_key(
+                format!("{path}.send.file"),
+                "a send takes `data` or `file`, not both",
+                None,
+            ),
+            (None, None) => c.at(
+                format!("{path}.send"),
+                "a send needs `data` (the bytes) or `file` (a fixture's bytes)",
+                None,
+            ),
+            (None, Some(f)) => named.push((format!("{path}.send.file"), f)),
+            _ => {}
+        }
+    }
+    if let Some(r) = &step.recv {
+        for f in r.matcher.files() {
+            named.push((format!("{path}.recv.match"), f));
+        }
+    }
+    if let Some(f) = &step.file {
+        if !relative_inside(&f.path) {
+            c.at(
+                format!("{path}.file.path"),
+                format!("`{}` must stay inside the working directory", f.path),
+                Some("use a relative path without `..`".into()),
+            );
+        }
+        if f.exists.is_none() && f.same_as.is_none() && !f.unchanged && f.matcher.is_none() {
+            c.at(
+                format!("{path}.file"),
+                "a `file` step that checks nothing",
+                Some("give `exists`, `same_as`, `unchanged` or `match`".into()),
+            );
+        }
+        if f.exists == Some(false) && (f.same_as.is_some() || f.unchanged || f.matcher.is_some()) {
+            c.at(
+                format!("{path}.file.exists"),
+                "`exists: false` cannot go with a check of the file's bytes",
+                None,
+            );
+        }
+        if let Some(p) = &f.same_as {
+            named.push((format!("{path}.file.same_as"), p));
+        }
+        if f.unchanged {
+            named.push((format!("{path}.file.unchanged"), &f.path));
+        }
+        for m in f.matcher.iter().flat_map(|m| m.files()) {
+            named.push((format!("{path}.file.match"), m));
+        }
+    }
+    for (at, name) in named {
+        let declared = sub.files.get(name);
+        if declared.is_none_or(|f| matches!(f, Fixture::Dir { .. })) {
+            let help = suggest::nearest(name, sub.files.keys().map(String::as_str))
+                .map(|n| format!("did you mean `{n}`?"))
+                .or_else(|| {
+                    Some(format!(
+                        "declare it in `subject.files`: `{name}: {{ size: 1024 }}`"
+                    ))
+                });
+            c.at(
+                at,
+                format!("no fixture file `{name}` in `subject.files`"),
+                help,
+            );
         }
     }
 }

@@ -32,6 +32,8 @@ pub(super) struct Driver<'a> {
     pub(super) overran: Arc<AtomicBool>,
     /// What named groups of the output matched, latest value by name.
     captures: BTreeMap<String, String>,
+    /// The scenario's fixture files, for `send: { file }`, `file` matchers and steps.
+    files: &'a BTreeMap<String, model::Fixture>,
 }
 
 impl<'a> Driver<'a> {
@@ -40,6 +42,7 @@ impl<'a> Driver<'a> {
         rec: &'a mut Recorder,
         served: BTreeMap<String, Served>,
         runtime: &'a dyn Fn(&str) -> Option<String>,
+        files: &'a BTreeMap<String, model::Fixture>,
     ) -> Driver<'a> {
         // A UDP socket the harness serves on is also a conversation: it answers who wrote last.
         let clients = served
@@ -57,6 +60,7 @@ impl<'a> Driver<'a> {
             runtime,
             overran: Arc::default(),
             captures: BTreeMap::new(),
+            files,
         }
     }
 
@@ -239,6 +243,22 @@ impl<'a> Driver<'a> {
             }
         } else if let Some(t) = &step.tree {
             self.tree(n, t);
+        } else if let Some(f) = &step.file {
+            let dir = std::path::PathBuf::from((self.runtime)("dir").unwrap_or_default());
+            let m = f.matcher.as_ref().map(|m| {
+                m.fill(&|t| self.text(&model::Text(t.to_owned())))
+                    .with_files(&|p| self.fixture(p))
+            });
+            let (ok, expected, observed) =
+                super::files::check(&dir, f, &|p| self.fixture(p), m.as_ref());
+            self.rec.step(
+                n,
+                &format!("file {}", f.path),
+                ok,
+                FailureClass::WrongFile,
+                expected,
+                observed,
+            );
         } else if let Some(d) = step.sleep {
             let until = Instant::now() + d.0;
             while Instant::now() < until && !self.overran.load(Ordering::Relaxed) {
@@ -297,8 +317,12 @@ impl<'a> Driver<'a> {
     }
 
     fn send(&mut self, n: usize, sd: &model::SendStep) {
-        let text = self.text(&sd.data);
-        let data = text.as_bytes().repeat(sd.repeat.unwrap_or(1) as usize);
+        let once = match (&sd.data, &sd.file) {
+            (Some(t), _) => self.text(t).into_bytes(),
+            (None, Some(path)) => self.fixture(path).unwrap_or_default(),
+            (None, None) => Vec::new(),
+        };
+        let data = once.repeat(sd.repeat.unwrap_or(1) as usize);
         let chunk = sd.chunk.map_or(data.len().max(1), |c| c.max(1) as usize);
         let pause = sd.pause.map_or(Duration::from_millis(10), |d| d.0);
         let pieces = data.len().div_ceil(chunk).max(1);
@@ -513,7 +537,10 @@ impl<'a> Driver<'a> {
             None => Until::Quiet(drive::DEFAULT_QUIET),
         };
         let within = r.within.map_or(drive::DEFAULT_WITHIN, |d| d.0);
-        let m = r.matcher.fill(&|t| self.text(&model::Text(t.to_owned())));
+        let m = r
+            .matcher
+            .fill(&|t| self.text(&model::Text(t.to_owned())))
+            .with_files(&|p| self.fixture(p));
         let Some(conn) = self.clients.get_mut(&r.client) else {
             return self.rec.step(
                 n,
@@ -551,6 +578,8 @@ impl<'a> Driver<'a> {
                 Ended::Reset => "the connection was reset with no reply".into(),
                 _ => format!("nothing within {}", crate::judge::library::ms(within)),
             }
+        } else if let Some(d) = m.describe_observed(&got) {
+            format!("{d}: {} ({})", shown(&got), ended.describe())
         } else {
             format!("{} ({})", shown(&got), ended.describe())
         };
@@ -663,6 +692,13 @@ impl<'a> Driver<'a> {
 }
 
 /// "a connection", "1030 connections".
+impl Driver<'_> {
+    /// The bytes a fixture was written with.
+    fn fixture(&self, path: &str) -> Option<Vec<u8>> {
+        self.files.get(path)?.bytes(path)
+    }
+}
+
 fn plural(n: usize) -> String {
     if n == 1 {
         "a connection".into()

@@ -3,6 +3,7 @@
 
 mod command;
 mod driver;
+mod files;
 
 pub use command::command_line;
 use driver::Driver;
@@ -36,6 +37,8 @@ pub struct ProgramContext {
     pub cwd: PathBuf,
     /// Run each program in its own network namespace where the kernel allows.
     pub namespaces: bool,
+    /// Mounts besides the scenario's (a course profile's).
+    pub mounts: BTreeMap<String, String>,
 }
 
 /// Everything a program run produced.
@@ -186,6 +189,7 @@ pub fn run(
             .subject
             .mounts
             .iter()
+            .chain(&pc.mounts)
             .map(|(t, src)| (PathBuf::from(t), PathBuf::from(src)))
             .collect(),
         env: vec![
@@ -237,7 +241,7 @@ pub fn run(
     // The trial's deadline: past it the program is killed, which ends any step waiting on it.
     let deadline = s.timeout.map_or(super::DEFAULT_TIMEOUT, |t| t.0);
     let watchdog = Watchdog::start(target.stopper(), deadline);
-    let mut driver = Driver::new(&mut target, &mut rec, served, &runtime);
+    let mut driver = Driver::new(&mut target, &mut rec, served, &runtime, &s.subject.files);
     let ready = driver.ready(s.subject.ready.as_ref());
     let ready_at_us = driver.now_us();
     driver.overran = watchdog.fired.clone();
