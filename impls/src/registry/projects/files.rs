@@ -18,9 +18,9 @@ const CLIENT: &str = "{ref:file-client}";
 /// What the course's server does not do, and so a faithful course-style server does not:
 /// it follows `..` out of the library, and writes an upload straight into its name.
 const COURSE_SERVER: &[Catch] = &[
-    catch("files.traversal", "wrong-reply"),
-    catch("files.upload-cut-off", "wrong-file"),
-    catch("files.half-upload-unseen", "wrong-reply"),
+    catch("files.server.traversal", "wrong-reply"),
+    catch("files.server.upload-cut-off", "wrong-file"),
+    catch("files.server.half-upload-unseen", "wrong-reply"),
 ];
 
 pub static SUBJECTS: &[ProgramSubject] = &[
@@ -86,21 +86,21 @@ pub static SUBJECTS: &[ProgramSubject] = &[
         "mutant:file-server-follows-dotdot",
         "{ref:mutant-file-server-follows-dotdot} library",
         "a file server that joins any name to the library path: `..` leads out",
-        &[catch("files.traversal", "wrong-file")],
+        &[catch("files.server.traversal", "wrong-file")],
     ),
     mutant(
         "mutant:file-server-drops-last-chunk",
         "{ref:mutant-file-server-drops-last-chunk} library",
         "a file server that drops a file's last full 1024-byte chunk",
-        &[catch("files.get", "wrong-reply")],
+        &[catch("files.server.get", "wrong-reply")],
     ),
     mutant(
         "mutant:file-server-one-at-a-time",
         "{ref:mutant-file-server-one-at-a-time} library",
         "a file server that serves one client at a time",
         &[
-            catch("files.concurrent", "no-reply"),
-            catch("files.long-transfer", "no-reply"),
+            catch("files.server.concurrent", "no-reply"),
+            catch("files.server.long-transfer", "no-reply"),
         ],
     ),
     mutant(
@@ -108,38 +108,38 @@ pub static SUBJECTS: &[ProgramSubject] = &[
         "{ref:mutant-file-server-writes-in-place} library",
         "a file server that writes an upload straight into its name",
         &[
-            catch("files.upload-cut-off", "wrong-file"),
-            catch("files.half-upload-unseen", "wrong-reply"),
+            catch("files.server.upload-cut-off", "wrong-file"),
+            catch("files.server.half-upload-unseen", "wrong-reply"),
         ],
     ),
     mutant(
         "mutant:file-server-lists-everything",
         "{ref:mutant-file-server-lists-everything} library",
         "a file server that lists folders and hidden files too",
-        &[catch("files.list", "wrong-reply")],
+        &[catch("files.server.list", "wrong-reply")],
     ),
     mutant(
         "mutant:file-server-keeps-end-mark",
         "{ref:mutant-file-server-keeps-end-mark} library",
         "a file server that writes the `##` ending an upload into the file",
-        &[catch("files.put", "wrong-file")],
+        &[catch("files.server.put", "wrong-file")],
     ),
     mutant(
         "mutant:file-server-opens-folders",
         "{ref:mutant-file-server-opens-folders} library",
         "a file server that answers `OK` for a folder's name, then nothing",
-        &[catch("files.get-missing", "wrong-reply")],
+        &[catch("files.server.get-missing", "wrong-reply")],
     ),
     mutant(
         "mutant:file-client-menu-once",
         "{ref:mutant-file-client-menu-once}",
         "a file client that prints its menu before the first command only",
-        &[catch("files.client-menu", "missing-output")],
+        &[catch("files.client.menu", "missing-output")],
     ),
     mutant(
         "mutant:file-client-keeps-end-mark",
         "{ref:mutant-file-client-keeps-end-mark}",
         "a file client that saves a download's `##` as its last two bytes",
-        &[catch("files.client-transfer", "wrong-file")],
+        &[catch("files.client.transfer", "wrong-file")],
     ),
 ];
