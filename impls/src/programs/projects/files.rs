@@ -56,6 +56,11 @@ pub static PROGRAMS: &[Program] = &[
         main: server::opens_folders,
     },
     Program {
+        name: "mutant-file-server-list-no-end-mark",
+        about: "BUG: file server whose v2 list (--version 2) ends without `##`: a course v2 client waits for it forever",
+        main: server::list_without_end_mark,
+    },
+    Program {
         name: "mutant-file-client-menu-once",
         about: "BUG: file client that prints its menu once, before the first command only",
         main: client::menu_once,

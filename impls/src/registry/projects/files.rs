@@ -1,11 +1,13 @@
 //! The file server (TCP): its program subjects. The scenarios of `scenarios/files/` run
 //! `{ref:file-server} library` (the server scenarios) or `{ref:file-client}` (the client
 //! ones); every twin below runs each of them too, in its version, and must pass it unless
-//! caught by it. Mutants speak v1.
+//! caught by it. Mutants speak v1, but for the one of a v2-only scenario.
 
 use super::super::programs::{mutant, twin, ProgramSubject};
 use super::super::{catch, Catch};
 
+/// The version each twin speaks: a v1 one gets no trial for a v2-only scenario.
+const V1: Option<&str> = Some("profiles/v1.yaml");
 const V2: Option<&str> = Some("profiles/v2.yaml");
 
 /// The command line of the server scenarios: the library is the folder `library` of the
@@ -35,6 +37,7 @@ pub static SUBJECTS: &[ProgramSubject] = &[
     },
     ProgramSubject {
         about: "the reference file server with a process per client",
+        profile: V1,
         ..twin(
             "ref:file-server-fork",
             SERVER,
@@ -44,6 +47,7 @@ pub static SUBJECTS: &[ProgramSubject] = &[
     ProgramSubject {
         about: "the course's file server in Python (v1): a process per client, /home/tarena/FTP hard-coded, names unchecked, uploads written in place",
         caught_by: COURSE_SERVER,
+        profile: V1,
         ..twin(
             "py:ftp-server",
             SERVER,
@@ -67,6 +71,7 @@ pub static SUBJECTS: &[ProgramSubject] = &[
     },
     ProgramSubject {
         about: "the course's file client in Python (v1)",
+        profile: V1,
         ..twin(
             "py:ftp-client",
             CLIENT,
@@ -130,6 +135,15 @@ pub static SUBJECTS: &[ProgramSubject] = &[
         "a file server that answers `OK` for a folder's name, then nothing",
         &[catch("files.server.get-missing", "wrong-reply")],
     ),
+    ProgramSubject {
+        profile: V2,
+        ..mutant(
+            "mutant:file-server-list-no-end-mark",
+            "{ref:mutant-file-server-list-no-end-mark} --version 2 library",
+            "a file server whose v2 list ends without `##`",
+            &[catch("files.server.list-end-mark", "wrong-reply")],
+        )
+    },
     mutant(
         "mutant:file-client-menu-once",
         "{ref:mutant-file-client-menu-once}",

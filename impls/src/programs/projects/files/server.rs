@@ -63,6 +63,8 @@ pub enum Bug {
     KeepsEndMark,
     /// A folder counts as a file: `OK`, then nothing, for a folder's name.
     OpensFolders,
+    /// A v2 list without its `##`.
+    ListWithoutEndMark,
 }
 
 pub fn main(argv: &[String]) -> i32 {
@@ -95,6 +97,10 @@ pub fn keeps_end_mark(argv: &[String]) -> i32 {
 
 pub fn opens_folders(argv: &[String]) -> i32 {
     run(argv, Bug::OpensFolders)
+}
+
+pub fn list_without_end_mark(argv: &[String]) -> i32 {
+    run(argv, Bug::ListWithoutEndMark)
 }
 
 /// What every session needs to know.
@@ -236,7 +242,9 @@ impl Server {
         stream.write_all(words.ok.as_bytes())?;
         std::thread::sleep(self.pause);
         stream.write_all(names.join("\n").as_bytes())?;
-        if self.version == Version::V2 {
+        // BUG (ListWithoutEndMark): v1's list in v2: the course's v2 client reads names
+        // until a `recv` gives `##`, and waits forever.
+        if self.version == Version::V2 && self.bug != Bug::ListWithoutEndMark {
             std::thread::sleep(self.pause);
             stream.write_all(END)?;
         }
