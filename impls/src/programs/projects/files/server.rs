@@ -458,3 +458,106 @@ fn read_full(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
     }
     Ok(filled)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::time::Duration;
+
+    /// Starts the reference server in a thread of this test on a free port, serving a fresh
+    /// library beside a file that must stay out of reach; returns the port and the folder.
+    fn start(version: &str) -> (u16, std::path::PathBuf) {
+        let root =
+            std::env::temp_dir().join(format!("file-server-test-{}-{version}", std::process::id()));
+        let library = root.join("library");
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(library.join("folder")).unwrap();
+        std::fs::write(library.join("a.txt"), b"hello").unwrap();
+        std::fs::write(root.join("secret.txt"), b"secret").unwrap();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let argv: Vec<String> = [
+            "--port",
+            &port.to_string(),
+            "--version",
+            version,
+            "--pause-ms",
+            "10",
+            library.to_str().unwrap(),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        std::thread::spawn(move || super::main(&argv));
+        (port, root)
+    }
+
+    fn connect(port: u16) -> TcpStream {
+        for _ in 0..200 {
+            if let Ok(s) = TcpStream::connect(("127.0.0.1", port)) {
+                s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+                return s;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!("the file server does not listen on {port}");
+    }
+
+    /// Reads until `want` bytes have come (or the peer closes).
+    fn read_n(s: &mut TcpStream, want: usize) -> Vec<u8> {
+        let mut got = vec![0u8; want];
+        s.read_exact(&mut got).unwrap();
+        got
+    }
+
+    #[test]
+    fn lists_gets_and_puts_but_never_leaves_the_library() {
+        let (port, root) = start("1");
+        let mut c = connect(port);
+        c.write_all(b"L").unwrap();
+        assert_eq!(read_n(&mut c, 2), b"OK");
+        assert_eq!(read_n(&mut c, 5), b"a.txt");
+        c.write_all(b"G a.txt").unwrap();
+        assert_eq!(read_n(&mut c, 9), b"OKhello##");
+        c.write_all(b"P b.bin").unwrap();
+        assert_eq!(read_n(&mut c, 2), b"OK");
+        c.write_all(b"x#y").unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+        c.write_all(b"##").unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+        for (request, refusal) in [
+            ("G ../secret.txt", "文件不存在"),
+            ("G folder", "文件不存在"),
+            ("P ../x", "文件名不合法"),
+            ("P a.txt", "文件已存在"),
+        ] {
+            c.write_all(request.as_bytes()).unwrap();
+            assert_eq!(
+                read_n(&mut c, refusal.len()),
+                refusal.as_bytes(),
+                "{request}"
+            );
+        }
+        c.write_all(b"G b.bin").unwrap();
+        assert_eq!(read_n(&mut c, 7), b"OKx#y##");
+        assert!(!root.join("x").exists());
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn v2_says_fail_and_ends_its_list_with_the_mark() {
+        let (port, root) = start("2");
+        let mut c = connect(port);
+        c.write_all(b"LIST").unwrap();
+        assert_eq!(read_n(&mut c, 9), b"OKa.txt##");
+        c.write_all(b"RETR nothing").unwrap();
+        assert_eq!(read_n(&mut c, 4), b"FAIL");
+        c.write_all(b"EXIT").unwrap();
+        assert_eq!(c.read(&mut [0u8; 1]).unwrap(), 0, "EXIT ends the session");
+        let _ = std::fs::remove_dir_all(&root);
+    }
+}
