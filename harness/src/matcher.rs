@@ -38,6 +38,8 @@ pub enum Matcher {
     Size(u64),
     /// The bytes of a fixture file (a download), judged by length and sha256.
     File(FileMatch),
+    /// Anything this matcher does not match (`not: { contains: "TOP SECRET" }`).
+    Not(Box<Matcher>),
 }
 
 /// `file: PATH`, or `file: { path, after, end }`: what is read, from just after the first
@@ -83,6 +85,7 @@ impl JsonSchema for Matcher {
     /// A plain scalar (exact text), or a map with exactly one of the matcher keys.
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let nested = generator.subschema_for::<Vec<Matcher>>();
+        let one = generator.subschema_for::<Box<Matcher>>();
         schemars::json_schema!({
             "description": "what observed bytes must match: a text (exact), or a map with one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`",
             "anyOf": [
@@ -101,6 +104,7 @@ impl JsonSchema for Matcher {
                         "any_of": nested,
                         "lines": nested,
                         "size": { "type": "integer", "minimum": 0 },
+                        "not": one,
                         "file": {
                             "anyOf": [
                                 { "type": "string" },
@@ -164,6 +168,7 @@ impl Matcher {
                 .unwrap_or_default(),
             Matcher::Lines(ms) => match_lines_any_order(ms, &text),
             Matcher::Size(n) => ok(observed.len() as u64 == *n),
+            Matcher::Not(m) => ok(!m.check(observed).ok),
             Matcher::File(f) => ok(f
                 .expected
                 .as_ref()
@@ -180,6 +185,7 @@ impl Matcher {
             Matcher::AnyOf(ms) => Matcher::AnyOf(ms.iter().map(|m| m.fill(fill)).collect()),
             Matcher::Lines(ms) => Matcher::Lines(ms.iter().map(|m| m.fill(fill)).collect()),
             Matcher::Regex(re) => Matcher::Regex(fill_regex(re, fill)),
+            Matcher::Not(m) => Matcher::Not(Box::new(m.fill(fill))),
             Matcher::Hex(_) | Matcher::Size(_) | Matcher::File(_) => self.clone(),
         }
     }
@@ -198,6 +204,7 @@ impl Matcher {
             Matcher::Lines(ms) => {
                 Matcher::Lines(ms.iter().map(|m| m.with_files(bytes_of)).collect())
             }
+            Matcher::Not(m) => Matcher::Not(Box::new(m.with_files(bytes_of))),
             _ => self.clone(),
         }
     }
@@ -207,6 +214,7 @@ impl Matcher {
         match self {
             Matcher::File(f) => vec![f.path.as_str()],
             Matcher::AnyOf(ms) | Matcher::Lines(ms) => ms.iter().flat_map(|m| m.files()).collect(),
+            Matcher::Not(m) => m.files(),
             _ => Vec::new(),
         }
     }
@@ -362,6 +370,7 @@ impl fmt::Display for Matcher {
             Matcher::Regex(r) => write!(f, "text matching /{}/", r.as_str()),
             Matcher::Hex(h) => write!(f, "bytes {h}"),
             Matcher::Size(n) => write!(f, "{n} bytes"),
+            Matcher::Not(m) => write!(f, "anything but {m}"),
             Matcher::File(m) => {
                 if let Some(a) = &m.after {
                     write!(f, "after {}, ", visible(a.as_bytes()))?;
@@ -409,6 +418,8 @@ struct MatcherMap {
     size: Option<u64>,
     #[serde(default)]
     file: Option<FileSpec>,
+    #[serde(default)]
+    not: Option<Box<Matcher>>,
 }
 
 /// `file: PATH` or `file: { path, after, end }`.
@@ -450,7 +461,7 @@ impl<'de> Deserialize<'de> for Matcher {
         impl<'de> Visitor<'de> for V {
             type Value = Matcher;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a text, or a map with one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`, `size`, `file`")
+                f.write_str("a text, or a map with one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`, `size`, `file`, `not`")
             }
             fn visit_str<E: Error>(self, v: &str) -> Result<Matcher, E> {
                 Ok(Matcher::Exact(v.to_owned()))
@@ -490,10 +501,11 @@ impl<'de> Deserialize<'de> for Matcher {
                 found.extend(m.lines.map(Matcher::Lines));
                 found.extend(m.size.map(Matcher::Size));
                 found.extend(m.file.map(|f| Matcher::File(f.0)));
+                found.extend(m.not.map(Matcher::Not));
                 match found.len() {
                     1 => Ok(found.remove(0)),
-                    0 => Err(A::Error::custom("empty matcher: expected one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`, `size`, `file`")),
-                    _ => Err(A::Error::custom("a matcher takes exactly one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`, `size`, `file`; use `any_of` to combine")),
+                    0 => Err(A::Error::custom("empty matcher: expected one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`, `size`, `file`, `not`")),
+                    _ => Err(A::Error::custom("a matcher takes exactly one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`, `size`, `file`, `not`; use `any_of` to combine")),
                 }
             }
         }
@@ -525,6 +537,8 @@ mod tests {
     #[case("{trimmed: OK}", "  OK\n", true)]
     #[case("{contains: 进入}", "欢迎tom进入聊天室", true)]
     #[case("{contains: 进入}", "tom left", false)]
+    #[case("{not: {contains: SECRET}}", "404 Not Found", true)]
+    #[case("{not: {contains: SECRET}}", "TOP SECRET", false)]
     #[case("{regex: '^\\d+$'}", "4242", true)]
     #[case("{regex: '^\\p{Han}+$'}", "汉字", true)]
     #[case("{regex: '^\\x{41}\\u{e9}$'}", "Aé", true)]

@@ -12,6 +12,8 @@ pub struct Limits {
     pub open_files: u32,
     pub file_mib: u32,
     pub cpu_seconds: u32,
+    /// What the working directory may hold, in MiB (watched by the harness, not the kernel).
+    pub disk_mib: u32,
 }
 
 impl Default for Limits {
@@ -24,6 +26,7 @@ impl Default for Limits {
             open_files: 1024,
             file_mib: 64,
             cpu_seconds: 120,
+            disk_mib: 256,
         }
     }
 }
@@ -38,6 +41,7 @@ impl Limits {
             open_files: over.open_files.unwrap_or(d.open_files),
             file_mib: over.file_mib.unwrap_or(d.file_mib),
             cpu_seconds: over.cpu_seconds.unwrap_or(d.cpu_seconds),
+            disk_mib: over.disk_mib.unwrap_or(d.disk_mib),
         }
     }
 }

@@ -374,13 +374,14 @@ impl<'a> Driver<'a> {
     }
 
     fn connect(&mut self, n: usize, c: &model::Connect) {
-        let (name, proto, port, count) = match c {
-            model::Connect::Name(name) => (name.clone(), Proto::Tcp, None, None),
+        let (name, proto, port, count, recv_buffer) = match c {
+            model::Connect::Name(name) => (name.clone(), Proto::Tcp, None, None, None),
             model::Connect::Full(f) => (
                 f.client.clone(),
                 f.proto,
                 f.port.as_ref().map(|p| self.text(p)),
                 f.count,
+                f.recv_buffer,
             ),
         };
         let udp = proto == Proto::Udp;
@@ -402,6 +403,9 @@ impl<'a> Driver<'a> {
                 })
                 .map_err(std::io::Error::other)
                 .and_then(|sock| {
+                    if let Some(bytes) = recv_buffer {
+                        sock.set_recv_buffer_size(bytes as usize)?;
+                    }
                     if udp {
                         Conn::connect_udp(sock, port)
                     } else {
@@ -413,7 +417,11 @@ impl<'a> Driver<'a> {
                     self.clients.insert(client.clone(), conn);
                 }
                 Err(e) => {
-                    let class = if self.target.exit().is_some() {
+                    // A program that just died refuses too: give its end a moment to be seen.
+                    let died = self
+                        .target
+                        .wait_exit(Instant::now() + Duration::from_millis(300));
+                    let class = if died.is_some() {
                         FailureClass::Crashed
                     } else {
                         FailureClass::Refused
@@ -567,12 +575,27 @@ impl<'a> Driver<'a> {
             Until::Quiet(_) => true,
         };
         let ok = !got.is_empty() && framed && m.check(&got).ok;
-        let class = if got.is_empty() {
+        // A connection closed by a program that died: give its end a moment to be seen.
+        let closed = matches!(ended, Ended::Closed | Ended::Reset);
+        let died = (got.is_empty() && closed)
+            .then(|| {
+                self.target
+                    .wait_exit(Instant::now() + Duration::from_millis(300))
+            })
+            .flatten();
+        let class = if died.is_some() {
+            FailureClass::Crashed
+        } else if got.is_empty() {
             FailureClass::NoReply
         } else {
             FailureClass::WrongReply
         };
-        let observed = if got.is_empty() {
+        let observed = if let Some(e) = &died {
+            format!(
+                "the connection closed with no reply: the program ended ({})",
+                e.exit
+            )
+        } else if got.is_empty() {
             match ended {
                 Ended::Closed => "the connection closed with no reply".into(),
                 Ended::Reset => "the connection was reset with no reply".into(),

@@ -97,30 +97,74 @@ impl Recorder {
     }
 }
 
-/// Stops the program when the trial's deadline passes.
+/// The disk space the files under `dir` take (blocks, so a sparse file counts what it uses),
+/// down to 64 folders deep (a program nesting folders without end must not overflow us).
+fn disk_use(dir: &Path, depth: u32) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter_map(|e| Some((e.path(), e.metadata().ok()?)))
+        .map(|(path, m)| match m.is_dir() {
+            true if depth < 64 => m.blocks() * 512 + disk_use(&path, depth + 1),
+            _ => m.blocks() * 512,
+        })
+        .sum()
+}
+
+/// Why the watchdog stopped the program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fired {
+    /// The trial's deadline passed.
+    Deadline,
+    /// Its working directory grew past `disk_mib` (MiB seen).
+    Disk(u64),
+}
+
+/// Stops the program when the trial's deadline passes, or when its working directory holds
+/// more than the disk limit (no kernel limit bounds a tree's files in all).
 struct Watchdog {
     done: std::sync::Arc<std::sync::atomic::AtomicBool>,
     fired: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    handle: std::thread::JoinHandle<bool>,
+    handle: std::thread::JoinHandle<Option<Fired>>,
 }
 
 impl Watchdog {
-    fn start(stopper: crate::subject::target::Stopper, deadline: Duration) -> Watchdog {
+    fn start(
+        stopper: crate::subject::target::Stopper,
+        deadline: Duration,
+        dir: PathBuf,
+        disk_mib: u32,
+    ) -> Watchdog {
         use std::sync::atomic::Ordering;
         let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let fired = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let (flag, fire) = (done.clone(), fired.clone());
         let handle = std::thread::spawn(move || {
             let until = Instant::now() + deadline;
-            while Instant::now() < until {
+            let mut tick = 0u32;
+            let why = loop {
+                if Instant::now() >= until {
+                    break Fired::Deadline;
+                }
                 if flag.load(Ordering::Relaxed) {
-                    return false;
+                    return None;
+                }
+                // Every 20ms: a writer at the page cache's speed gets some 100 MiB past it.
+                tick += 1;
+                if tick.is_multiple_of(2) {
+                    let used = disk_use(&dir, 0) >> 20;
+                    if used > u64::from(disk_mib) {
+                        break Fired::Disk(used);
+                    }
                 }
                 std::thread::sleep(Duration::from_millis(10));
-            }
+            };
             fire.store(true, Ordering::Relaxed);
             stopper.stop_now();
-            true
+            Some(why)
         });
         Watchdog {
             done,
@@ -129,10 +173,10 @@ impl Watchdog {
         }
     }
 
-    /// Whether the deadline passed before the steps were done.
-    fn finish(self) -> bool {
+    /// Whether (and why) it stopped the program before the steps were done.
+    fn finish(self) -> Option<Fired> {
         self.done.store(true, std::sync::atomic::Ordering::Relaxed);
-        self.handle.join().unwrap_or(false)
+        self.handle.join().unwrap_or(None)
     }
 }
 
@@ -240,7 +284,13 @@ pub fn run(
     let sampler = Sampler::start(target.supervisor_pid(), target.t0);
     // The trial's deadline: past it the program is killed, which ends any step waiting on it.
     let deadline = s.timeout.map_or(super::DEFAULT_TIMEOUT, |t| t.0);
-    let watchdog = Watchdog::start(target.stopper(), deadline);
+    let limits = Limits::with(&s.subject.limits);
+    let watchdog = Watchdog::start(
+        target.stopper(),
+        deadline,
+        PathBuf::from(&dir),
+        limits.disk_mib,
+    );
     let mut driver = Driver::new(&mut target, &mut rec, served, &runtime, &s.subject.files);
     let ready = driver.ready(s.subject.ready.as_ref());
     let ready_at_us = driver.now_us();
@@ -293,12 +343,21 @@ pub fn run(
             value: serde_json::to_value(&s.procs).unwrap_or_default(),
         })
         .collect();
-    let error = overran.then(|| {
-        let why = format!(
-            "the steps took longer than the trial's deadline of {}s; the program was killed",
-            deadline.as_secs_f64()
-        );
-        (FailureClass::Hung, why)
+    let error = overran.map(|why| match why {
+        Fired::Deadline => (
+            FailureClass::Hung,
+            format!(
+                "the steps took longer than the trial's deadline of {}s; the program was killed",
+                deadline.as_secs_f64()
+            ),
+        ),
+        Fired::Disk(used) => (
+            FailureClass::Crashed,
+            format!(
+                "it wrote {used} MiB into its working directory, past the limit of {} MiB (`limits.disk_mib`); the program was killed",
+                limits.disk_mib
+            ),
+        ),
     });
     ProgramRun {
         evidence: Evidence {
