@@ -366,9 +366,11 @@ fn run_cmd(args: RunArgs) -> i32 {
             return 2;
         }
     };
+    // `--var` goes over everything; the profile only over what speaks no profile of its own.
+    let given: BTreeMap<String, String> = args.vars.iter().cloned().collect();
     let mut vars: BTreeMap<String, String> =
         profile.as_ref().map(Profile::vars).unwrap_or_default();
-    vars.extend(args.vars.iter().cloned());
+    vars.extend(given.clone());
     if let Some(file) = &args.manifest {
         let planned =
             crate::manifest::read(file).and_then(|m| crate::manifest::plan(&m, file, &catalogue));
@@ -402,22 +404,34 @@ fn run_cmd(args: RunArgs) -> i32 {
         }
         _ => Subjects::Suite,
     };
-    let mut trials = match plan::plan(&scenarios, &subjects, &vars) {
+    let mut trials = match plan::plan(&scenarios, &subjects, &given) {
         Ok(trials) => trials,
         Err(e) => {
             eprintln!("error: {e}");
             return 2;
         }
     };
-    for t in &mut trials {
-        t.mounts
-            .extend(profile.iter().flat_map(|p| p.mounts.clone()));
+    // The profile is the target's: the suite's subjects each speak their own version
+    // (the registry names it), which a run-wide profile would only contradict.
+    let for_target = matches!(subjects, Subjects::Target(..) | Subjects::Adapter(..));
+    match &profile {
+        Some(p) if for_target => {
+            for t in &mut trials {
+                t.vars = p.vars();
+                t.mounts.extend(p.mounts.clone());
+            }
+        }
+        Some(p) => eprintln!(
+            "note: the profile `{}` is for a --target; the suite's subjects speak the version the registry gives each",
+            p.name
+        ),
+        None => {}
     }
     if let Err(e) = check_command(&subjects, &trials, &vars) {
         eprintln!("error: {e}");
         return 2;
     }
-    run_trials(&args, trials, vars, &scenarios)
+    run_trials(&args, trials, given, &scenarios)
 }
 
 /// A `--target` or `--adapter` command line that cannot run is bad input: said once, before
