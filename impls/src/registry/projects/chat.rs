@@ -112,7 +112,7 @@ pub static SUBJECTS: &[ProgramSubject] = &[
         "mutant:chat-eof-ends-room",
         "{ref:mutant-chat-eof-ends-room}",
         "a chat server that ends when the admin's stdin ends",
-        &[catch("chat.server-admin-eof", "no-reply")],
+        &[catch("chat.server-admin-eof", "crashed")],
     ),
     mutant(
         "mutant:chat-quitter-stays",
@@ -169,7 +169,7 @@ pub static SUBJECTS: &[ProgramSubject] = &[
         "mutant:chat-client-gives-up",
         "{ref:mutant-chat-client-gives-up}",
         "a chat client that ends when its name is refused",
-        &[catch("chat.client-refused-name", "no-reply")],
+        &[catch("chat.client-refused-name", "crashed")],
     ),
     mutant(
         "mutant:chat-client-ignores-exit",
