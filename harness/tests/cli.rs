@@ -438,7 +438,9 @@ fn no_namespaces() -> bool {
 fn a_profile_sets_the_variables_and_decides_only_if() {
     let scenario = "harness/tests/data/profiles/greeting-v2.yaml";
     let run = |extra: &[&str]| {
-        let mut args = vec!["run", scenario, "--no-namespaces"];
+        // The profile is a target's (the suite's own subjects keep theirs).
+        let target = "echo '{greeting} from v{version}'";
+        let mut args = vec!["run", scenario, "--no-namespaces", "--target", target];
         args.extend(extra);
         let o = conform("profile", &args);
         (o.status.code(), text(&o))
