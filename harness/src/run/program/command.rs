@@ -142,11 +142,26 @@ fn find_program(program: &str, cwd: &Path) -> Result<std::path::PathBuf, String>
                 "the target program `{program}` is not found on PATH; to run the file of that \
                  name here, write `./{program}`"
             )),
-            None => Err(format!(
-                "the target program `{program}` is not found on PATH"
-            )),
+            None => Err(match nearest_on_path(program) {
+                Some(n) => format!(
+                    "the target program `{program}` is not found on PATH; did you mean `{n}`?"
+                ),
+                None => format!("the target program `{program}` is not found on PATH"),
+            }),
         },
     }
+}
+
+/// The program on PATH whose name is nearest `typed` (`pyhton3` → `python3`), if one is near.
+fn nearest_on_path(typed: &str) -> Option<String> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let names: Vec<String> = std::env::split_paths(&path)
+        .filter_map(|d| std::fs::read_dir(d).ok())
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    crate::load::suggest::nearest(typed, names.iter().map(String::as_str)).map(str::to_owned)
 }
 
 fn executable(p: &Path) -> bool {

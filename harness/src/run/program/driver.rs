@@ -594,11 +594,11 @@ impl<'a> Driver<'a> {
         };
         let observed = if let Some(e) = &died {
             let how = if closed {
-                "the connection closed"
+                "the connection closed with no reply"
             } else {
                 "nothing arrived"
             };
-            format!("{how} with no reply: the program ended ({})", e.exit)
+            format!("{how}: the program ended ({})", e.exit)
         } else if got.is_empty() {
             match ended {
                 Ended::Closed => "the connection closed with no reply".into(),
