@@ -32,6 +32,8 @@ use crate::catalogue::{Catalogue, Status};
 use crate::load::model::Model;
 use crate::load::profile::Profile;
 use crate::load::{self, diagnostic, Loaded};
+use crate::partition::{self, Partition};
+use crate::plan::ProgramRole;
 use crate::plan::{self, Subjects};
 use crate::report::{self, human, RunReport};
 use crate::run::{self, Context};
@@ -41,11 +43,13 @@ const EXAMPLES_RUN: &str = "Examples:
   conform run scenarios/sync --filter fifo      only trials whose name contains `fifo`
   conform run --subject mutant:queue-lifo       judge one library subject on every scenario
   conform run --report reports/                 also write reports/report.html, results.json and junit.xml
-  conform run --var reply=OK --format json      set a variable; print JSON on stdout";
+  conform run --var reply=OK --format json      set a variable; print JSON on stdout
+  conform run --partition 2/3 --report share-2  the second of three shares (one CI job's)";
 
 const EXAMPLES_REPORT: &str = "Examples:
   conform report --compare old/results.json new/results.json   newly failing, passing, slower
-  conform report --html both.html a/results.json b/results.json   two runs side by side";
+  conform report --html both.html a/results.json b/results.json   two runs side by side
+  conform report --merge class/ share-*/results.json   the shares of a --partition run as one";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -70,7 +74,8 @@ pub enum Command {
     /// Run scenarios and judge them.
     #[command(after_help = EXAMPLES_RUN)]
     Run(RunArgs),
-    /// Compare two runs' results.json, or render runs' results.json as one HTML report.
+    /// Compare two runs' results.json, render runs' results.json as one HTML report, or merge
+    /// the shares of a partitioned run.
     #[command(after_help = EXAMPLES_REPORT)]
     Report(ReportArgs),
     /// Every claim of the course: the scenarios that check it and the mutants that prove them.
@@ -122,14 +127,24 @@ pub struct RefArgs {
 pub struct ReportArgs {
     /// Print what newly fails, what newly passes and what got slower (over 1.5x and more
     /// than 200ms longer) from OLD to NEW. Exits 0 whatever changed.
-    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with = "html", required_unless_present = "html")]
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with_all = ["html", "merge"], required_unless_present_any = ["html", "merge"])]
     pub compare: Option<Vec<PathBuf>>,
     /// Write one HTML report of the runs given as RESULTS (each a results.json), their
     /// subjects side by side as columns.
-    #[arg(long, value_name = "OUT", requires = "results")]
+    #[arg(
+        long,
+        value_name = "OUT",
+        requires = "results",
+        conflicts_with = "merge"
+    )]
     pub html: Option<PathBuf>,
-    /// The results.json files to render with --html.
-    #[arg(requires = "html")]
+    /// Join the results.json of every share of a `--partition K/N` run (given as RESULTS)
+    /// into one run's results.json, junit.xml and report.html (and scores.csv for a
+    /// manifest) in OUT_DIR; exits as that run would have (0 or 1), 2 if the shares do not
+    /// make one run (docs/teachers.md).
+    #[arg(long, value_name = "OUT_DIR", requires = "results")]
+    pub merge: Option<PathBuf>,
+    /// The results.json files to render with --html or join with --merge.
     pub results: Vec<PathBuf>,
 }
 
@@ -177,6 +192,10 @@ pub struct RunArgs {
     /// hold for every model run.
     #[arg(long, value_name = "MODEL", requires = "target", value_parser = parse_model)]
     pub model: Option<Model>,
+    /// The target is a client program (a chat client, a file client): run the scenarios
+    /// in which conform plays its server, instead of those in which conform connects to it.
+    #[arg(long, requires = "target")]
+    pub client: bool,
     /// Run programs without their own network namespace (a free port is passed as {port}
     /// and $PORT instead; hard-coded ports may then collide).
     #[arg(long)]
@@ -208,6 +227,15 @@ pub struct RunArgs {
     /// Also write report.html, results.json and junit.xml into DIR.
     #[arg(long, value_name = "DIR")]
     pub report: Option<PathBuf>,
+    /// Run only share K of N of the trials (1 <= K <= N), for N machines of a CI matrix; join
+    /// their results with `conform report --merge`. A trial's share depends on its name only
+    /// (with --manifest: on the student's, so a student's trials stay together).
+    #[arg(long, value_name = "K/N", value_parser = parse_partition)]
+    pub partition: Option<Partition>,
+}
+
+fn parse_partition(s: &str) -> Result<Partition, String> {
+    s.parse()
 }
 
 fn parse_model(s: &str) -> Result<Model, String> {
@@ -342,9 +370,11 @@ fn run_cmd(args: RunArgs) -> i32 {
             return 2;
         }
     };
+    // `--var` goes over everything; the profile only over what speaks no profile of its own.
+    let given: BTreeMap<String, String> = args.vars.iter().cloned().collect();
     let mut vars: BTreeMap<String, String> =
         profile.as_ref().map(Profile::vars).unwrap_or_default();
-    vars.extend(args.vars.iter().cloned());
+    vars.extend(given.clone());
     if let Some(file) = &args.manifest {
         let planned =
             crate::manifest::read(file).and_then(|m| crate::manifest::plan(&m, file, &catalogue));
@@ -369,23 +399,92 @@ fn run_cmd(args: RunArgs) -> i32 {
                 eprintln!("error: cannot split the target command line `{t}` (empty, or unbalanced quotes)");
                 return 2;
             }
-            Subjects::Target(t.clone(), args.model)
+            let role = if args.client {
+                ProgramRole::Client
+            } else {
+                ProgramRole::Server
+            };
+            Subjects::Target(t.clone(), args.model, role)
         }
         _ => Subjects::Suite,
     };
-    match plan::plan(&scenarios, &subjects, &vars) {
-        Ok(mut trials) => {
-            for t in &mut trials {
-                t.mounts
-                    .extend(profile.iter().flat_map(|p| p.mounts.clone()));
-            }
-            run_trials(&args, trials, vars, &scenarios)
-        }
+    let mut trials = match plan::plan(&scenarios, &subjects, &given) {
+        Ok(trials) => trials,
         Err(e) => {
             eprintln!("error: {e}");
-            2
+            return 2;
         }
+    };
+    // The profile is the target's: the suite's subjects each speak their own version
+    // (the registry names it), which a run-wide profile would only contradict.
+    let for_target = matches!(subjects, Subjects::Target(..) | Subjects::Adapter(..));
+    match &profile {
+        Some(p) if for_target => {
+            for t in &mut trials {
+                t.vars = p.vars();
+                t.mounts.extend(p.mounts.clone());
+            }
+        }
+        Some(p) => eprintln!(
+            "note: the profile `{}` is for a --target; the suite's subjects speak the version the registry gives each",
+            p.name
+        ),
+        None => {}
     }
+    if let Err(e) = check_command(&subjects, &trials, &vars) {
+        eprintln!("error: {e}");
+        return 2;
+    }
+    run_trials(&args, trials, given, &scenarios)
+}
+
+/// A `--target` or `--adapter` command line that cannot run is bad input: said once, before
+/// anything runs, instead of as every trial's failure.
+fn check_command(
+    subjects: &Subjects,
+    trials: &[plan::Trial],
+    vars: &BTreeMap<String, String>,
+) -> Result<(), String> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let programs: Vec<&str> = conform_impls::programs::all().map(|p| p.name).collect();
+    let command = match subjects {
+        Subjects::Target(cmd, ..) => cmd,
+        Subjects::Adapter(cmd) => cmd,
+        _ => return Ok(()),
+    };
+    let no_fixture = |_: &str| false;
+    let given = |n: &str| vars.contains_key(n);
+    if trials.is_empty() || matches!(subjects, Subjects::Adapter(_)) {
+        let known = run::program::Known {
+            var: &given,
+            fixture: &no_fixture,
+            programs: &programs,
+        };
+        return run::program::check_target(command, &known, &cwd);
+    }
+    // Each scenario's own variables and fixture files count for its trials.
+    let mut seen = BTreeSet::new();
+    for t in trials
+        .iter()
+        .filter(|t| seen.insert(t.scenario.scenario.id.clone()))
+    {
+        let s = &t.scenario.scenario;
+        let var = |n: &str| given(n) || s.vars.contains_key(n) || t.vars.contains_key(n);
+        let fixture = |f: &str| s.subject.files.contains_key(f);
+        let known = run::program::Known {
+            var: &var,
+            fixture: &fixture,
+            programs: &programs,
+        };
+        run::program::check_target(command, &known, &cwd).map_err(|e| {
+            if trials.len() > 1 {
+                format!("{e} (for {}, {})", s.id, t.scenario.file.display())
+            } else {
+                e
+            }
+        })?;
+    }
+    Ok(())
 }
 
 /// Runs the planned trials and reports them; `scenarios` are those loaded (for the notes).
@@ -402,6 +501,30 @@ fn run_trials(
         eprintln!("error: no trial to run (check the paths and --filter)");
         return 2;
     }
+    // A share may hold no trial (a small plan, many shares): it still writes its record, so
+    // that the merge sees every share.
+    let share = args.partition.map(|p| {
+        let by = if args.manifest.is_some() {
+            partition::Key::Student
+        } else {
+            partition::Key::Trial
+        };
+        let planned = trials.len();
+        let (kept, share) = partition::select(std::mem::take(&mut trials), p, by);
+        trials = kept;
+        if args.format == Format::Human {
+            outln!(
+                "share {p}: {} of {planned} trials (by {})",
+                trials.len(),
+                if by == partition::Key::Student {
+                    "student"
+                } else {
+                    "trial name"
+                }
+            );
+        }
+        share
+    });
     let exe = match std::env::current_exe() {
         Ok(e) => e,
         Err(e) => {
@@ -442,6 +565,23 @@ fn run_trials(
     });
     let mut report = RunReport::new(results, started, std::env::args().collect(), vars);
     report.describe(scenarios);
+    report.partition = share;
+    if human_out && args.target.is_some() {
+        let role = if args.client {
+            ProgramRole::Client
+        } else {
+            ProgramRole::Server
+        };
+        let other = scenarios
+            .iter()
+            .filter(|l| l.scenario.subject.is_program() && ProgramRole::of(&l.scenario) != role)
+            .count();
+        if other > 0 && role == ProgramRole::Server {
+            outln!("note: {other} scenarios check client programs (conform plays their server) and were not run: give --client if the target is a client");
+        } else if other > 0 {
+            outln!("note: {other} scenarios check server programs and were not run, as the target is a client (--client)");
+        }
+    }
     if human_out && args.target.is_some() && args.model.is_none() {
         let for_models = scenarios
             .iter()
@@ -529,6 +669,9 @@ fn report_cmd(args: &ReportArgs) -> i32 {
         );
         return 0;
     }
+    if let Some(out) = &args.merge {
+        return merge_cmd(out, &args.results);
+    }
     if let Some(out) = &args.html {
         let Some(runs) = read(&args.results) else {
             return 2;
@@ -541,6 +684,56 @@ fn report_cmd(args: &ReportArgs) -> i32 {
         outln!("report: {}", out.display());
     }
     0
+}
+
+/// `report --merge OUT SHARES...`: the shares' results as one run's reports in OUT.
+fn merge_cmd(out: &Path, results: &[PathBuf]) -> i32 {
+    let mut runs = Vec::new();
+    for p in results {
+        match RunReport::read(p) {
+            Ok(r) => runs.push((p.clone(), r)),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        }
+    }
+    let merged = match report::merge::merge(runs, out) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    for w in &merged.warnings {
+        eprintln!("warning: {w}");
+    }
+    let report = merged.report;
+    let manifest = report.command.iter().any(|w| w == "--manifest");
+    let style = human::Style {
+        color: std::io::stdout().is_terminal(),
+    };
+    out!("{}", human::summary(&report, style));
+    if manifest {
+        out!(
+            "{}",
+            report::scores::table(&report::scores::scores(&report))
+        );
+    }
+    if let Err(e) = write_reports(out, &report, manifest) {
+        eprintln!("error: cannot write the report into {}: {e}", out.display());
+        return 2;
+    }
+    outln!(
+        "merged {} shares: {} (also results.json and junit.xml there)",
+        results.len(),
+        out.join("report.html").display()
+    );
+    if report.ok {
+        0
+    } else {
+        1
+    }
 }
 
 fn claims(paths: &[PathBuf]) -> i32 {

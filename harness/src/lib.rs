@@ -15,6 +15,7 @@ pub mod load;
 pub mod manifest;
 pub mod matcher;
 pub mod observe;
+pub mod partition;
 pub mod plan;
 pub mod report;
 pub mod run;

@@ -53,6 +53,9 @@ pub struct Program {
     /// Variables for this program's trials, as `--var` (`reply: OK`).
     #[serde(default)]
     pub vars: BTreeMap<String, String>,
+    /// A client program (conform plays its server), as `--client`.
+    #[serde(default)]
+    pub client: bool,
     /// A course profile for this program (`v2`, or a file relative to the manifest's
     /// folder), as `--profile`; `vars` override its variables.
     #[serde(default)]
@@ -112,7 +115,12 @@ pub fn plan(manifest: &Manifest, file: &Path, catalogue: &Catalogue) -> Result<V
             })?;
             let loaded: Vec<Arc<Loaded>> = loaded.into_iter().map(Arc::new).collect();
             let command = in_folder(&p.command, &dir);
-            let target = Subjects::Target(command, p.model);
+            let role = if p.client {
+                plan::ProgramRole::Client
+            } else {
+                plan::ProgramRole::Server
+            };
+            let target = Subjects::Target(command, p.model, role);
             for mut t in plan::plan(&loaded, &target, &vars)? {
                 t.name = format!(
                     "{}/{}::{student}",

@@ -78,7 +78,7 @@ pub enum Subjects {
     Named(String),
     /// A program (`--target CMD`), judged against every program scenario that holds for
     /// its server model (`--model`), or for every model when it names none.
-    Target(String, Option<Model>),
+    Target(String, Option<Model>, ProgramRole),
     /// A library subject in another language, through an adapter program (`--adapter CMD`),
     /// judged against every library scenario on real threads.
     Adapter(String),
@@ -264,8 +264,9 @@ fn plan_program(
     };
     let models = &s.subject.models;
     match subjects {
-        Subjects::Target(cmd, model) => {
-            if applies_to_any_server(models) || model.is_some_and(|m| models.contains(&m)) {
+        Subjects::Target(cmd, model, role) => {
+            let fits = applies_to_any_server(models) || model.is_some_and(|m| models.contains(&m));
+            if fits && ProgramRole::of(s) == *role {
                 add("target", Some(cmd.clone()), Expectation::Pass);
             }
         }
@@ -310,6 +311,26 @@ fn plan_program(
         }
     }
     Ok(())
+}
+
+/// What a program scenario takes its program to be: a server (conform connects to it), or
+/// a client (conform plays its server: `subject.serve`). A `--target` runs the scenarios of
+/// its role only, so a chat server is not run as a chat client.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ProgramRole {
+    #[default]
+    Server,
+    Client,
+}
+
+impl ProgramRole {
+    pub fn of(s: &Scenario) -> ProgramRole {
+        if s.subject.serve.is_empty() {
+            ProgramRole::Server
+        } else {
+            ProgramRole::Client
+        }
+    }
 }
 
 /// Whether a scenario's `only_if` holds with these variables (over its own, under `globals`).

@@ -323,18 +323,75 @@ fn two_runs_of_a_hard_coded_port_server_at_once_do_not_collide() {
 
 #[test]
 fn a_target_that_cannot_start_is_reported() {
+    // Executable, but its `#!` names no interpreter: only exec finds out.
+    let dir = tempfile::tempdir().unwrap();
+    let prog = dir.path().join("server");
+    std::fs::write(&prog, "#!/no/such/interpreter\n").unwrap();
+    std::fs::set_permissions(&prog, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let o = conform(
         "no-such-target",
         &[
             "run",
             "scenarios/servers/echo-hardcoded-port.yaml",
             "--target",
-            "./no-such-program.py",
+            prog.to_str().unwrap(),
         ],
     );
     let out = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(out.contains("(cannot-start)"), "{out}");
+}
+
+#[test]
+fn a_target_that_is_not_found_not_executable_or_unknown_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("server.py");
+    std::fs::write(&plain, "print('hi')\n").unwrap();
+    let plain = plain.to_str().unwrap();
+    let scenario = "scenarios/servers/echo-hardcoded-port.yaml";
+    for (target, says) in [
+        (
+            "./no-such-program.py",
+            "`./no-such-program.py` is not found",
+        ),
+        (
+            "pyhton3 examples/echo_server.py",
+            "`pyhton3` is not found on PATH",
+        ),
+        (plain, "is not executable: `chmod +x` it"),
+        ("./examples", "is a folder"),
+        (
+            "python3 examples/echo_sever.py",
+            "script `examples/echo_sever.py` is not found",
+        ),
+        (
+            "python3 examples/echo_server.py {prot}",
+            "unknown placeholder `{prot}`",
+        ),
+        ("{ref:echo-sever}", "no reference program `echo-sever`"),
+    ] {
+        let o = conform("bad-target", &["run", scenario, "--target", target]);
+        let out = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{target}: {out}");
+        assert!(out.contains(says), "{target}: {out}");
+        assert!(
+            !out.contains("PASS") && !out.contains("FAIL"),
+            "nothing ran: {out}"
+        );
+    }
+    // A variable set with --var is a placeholder like any other.
+    let o = conform(
+        "bad-target",
+        &[
+            "run",
+            scenario,
+            "--target",
+            "python3 examples/echo_server.py {unused}",
+            "--var",
+            "unused=1",
+        ],
+    );
+    assert_ne!(o.status.code(), Some(2), "{}", text(&o));
 }
 
 #[test]
@@ -381,7 +438,9 @@ fn no_namespaces() -> bool {
 fn a_profile_sets_the_variables_and_decides_only_if() {
     let scenario = "harness/tests/data/profiles/greeting-v2.yaml";
     let run = |extra: &[&str]| {
-        let mut args = vec!["run", scenario, "--no-namespaces"];
+        // The profile is a target's (the suite's own subjects keep theirs).
+        let target = "echo '{greeting} from v{version}'";
+        let mut args = vec!["run", scenario, "--no-namespaces", "--target", target];
         args.extend(extra);
         let o = conform("profile", &args);
         (o.status.code(), text(&o))
@@ -645,4 +704,286 @@ fn a_manifest_grades_a_class_with_a_column_and_a_score_per_student() {
     }
     assert!(t.contains("servers/servers.idle-no-spin::bob"), "{t}");
     assert_nothing_left("manifest");
+}
+
+/// Runs `conform run ARGS --report DIR/NAME` and reads its results.json.
+fn run_into(mark: &str, dir: &Path, name: &str, args: &[&str]) -> (Output, serde_json::Value) {
+    let out = dir.join(name);
+    let mut all = args.to_vec();
+    all.extend(["--report", out.to_str().unwrap()]);
+    let o = conform(mark, &all);
+    let json = std::fs::read(out.join("results.json"))
+        .map(|b| serde_json::from_slice(&b).unwrap())
+        .unwrap_or_else(|e| panic!("{name}: no results.json ({e}): {}", text(&o)));
+    (o, json)
+}
+
+fn trial_names(json: &serde_json::Value) -> Vec<String> {
+    json["trials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn partitioned_shares_merge_into_the_whole_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let run = ["run", "scenarios/sync", "--filter", "queue"];
+    let (o, whole) = run_into("partition", d, "whole", &run);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let mut shares = Vec::new();
+    for k in ["1/3", "2/3", "3/3"] {
+        let mut args = run.to_vec();
+        args.extend(["--partition", k]);
+        let (o, json) = run_into("partition", d, &k.replace('/', "-of-"), &args);
+        assert_eq!(o.status.code(), Some(0), "{k}: {}", text(&o));
+        assert!(text(&o).contains(&format!("share {k}: ")), "{}", text(&o));
+        let p = &json["partition"];
+        assert_eq!(p["count"], 3);
+        assert_eq!(p["by"], "trial");
+        assert_eq!(p["planned"], whole["trials"].as_array().unwrap().len());
+        assert_eq!(
+            p["positions"].as_array().unwrap().len(),
+            json["trials"].as_array().unwrap().len()
+        );
+        shares.push(json);
+    }
+    assert!(whole.get("partition").is_none());
+    // Every trial is in exactly one share, and each share ran only its own.
+    let mut together: Vec<String> = shares.iter().flat_map(trial_names).collect();
+    together.sort();
+    let mut all = trial_names(&whole);
+    all.sort();
+    assert_eq!(together, all);
+    assert!(
+        shares
+            .iter()
+            .all(|s| !s["trials"].as_array().unwrap().is_empty()),
+        "42 trials in 3 shares: none is empty"
+    );
+
+    let merged = d.join("merged");
+    let share_files: Vec<String> = ["1-of-3", "2-of-3", "3-of-3"]
+        .iter()
+        .map(|n| d.join(n).join("results.json").display().to_string())
+        .collect();
+    let mut args = vec!["report", "--merge", merged.to_str().unwrap()];
+    // Given in any order, the trials come back in plan order.
+    args.extend([&share_files[2], &share_files[0], &share_files[1]].map(String::as_str));
+    let o = conform("merge", &args);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(merged.join("results.json")).unwrap()).unwrap();
+    assert_eq!(trial_names(&m), trial_names(&whole), "plan order");
+    for key in [
+        "counts",
+        "references",
+        "mutants",
+        "ok",
+        "vars",
+        "format_version",
+    ] {
+        assert_eq!(m[key], whole[key], "{key}");
+    }
+    let ids = |j: &serde_json::Value| -> Vec<serde_json::Value> {
+        j["scenarios"].as_array().unwrap().clone()
+    };
+    assert_eq!(ids(&m), ids(&whole), "the scenarios, in plan order");
+    assert!(m.get("partition").is_none());
+    let command: Vec<&str> = m["command"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(!command.contains(&"--partition"), "{command:?}");
+    assert!(command.contains(&merged.to_str().unwrap()), "{command:?}");
+    let junit = std::fs::read_to_string(merged.join("junit.xml")).unwrap();
+    let tests = format!("tests=\"{}\"", all.len());
+    assert!(junit.contains(&tests), "{junit}");
+    let html = std::fs::read_to_string(merged.join("report.html")).unwrap();
+    assert!(html.contains("queue.fifo::mutant:queue-lifo::threads"));
+
+    // A missing share, a share given twice and a share of another plan are refused.
+    let other = [
+        "run",
+        "scenarios/sync",
+        "--filter",
+        "fifo",
+        "--partition",
+        "1/3",
+    ];
+    let (o, _) = run_into("partition", d, "other", &other);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let other = d.join("other/results.json").display().to_string();
+    let out = d.join("bad").display().to_string();
+    for (files, says) in [
+        (vec![&share_files[0], &share_files[1]], "missing share 3/3"),
+        (
+            vec![
+                &share_files[0],
+                &share_files[1],
+                &share_files[2],
+                &share_files[1],
+            ],
+            "trials given more than once",
+        ),
+        (
+            vec![&other, &share_files[1], &share_files[2]],
+            "shares of different runs",
+        ),
+    ] {
+        let mut args = vec!["report", "--merge", out.as_str()];
+        args.extend(files.iter().map(|f| f.as_str()));
+        let o = conform("merge-bad", &args);
+        assert_eq!(o.status.code(), Some(2), "{says}: {}", text(&o));
+        assert!(text(&o).contains(says), "{says}: {}", text(&o));
+    }
+    assert!(!d.join("bad").exists(), "nothing written when refused");
+}
+
+#[test]
+fn a_share_without_trials_still_records_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = [
+        "run",
+        "scenarios/sync/queue-fifo.yaml",
+        "--filter",
+        "::ref::",
+    ];
+    let (_, a) = run_into(
+        "empty-share",
+        dir.path(),
+        "a",
+        &[&run[..], &["--partition", "1/2"]].concat(),
+    );
+    let (_, b) = run_into(
+        "empty-share",
+        dir.path(),
+        "b",
+        &[&run[..], &["--partition", "2/2"]].concat(),
+    );
+    let sizes = [&a, &b].map(|j| j["trials"].as_array().unwrap().len());
+    assert_eq!(sizes.iter().sum::<usize>(), 1, "{sizes:?}");
+    let (empty, full) = if sizes[0] == 0 { (&a, &b) } else { (&b, &a) };
+    assert_eq!(empty["ok"], true);
+    assert_eq!(empty["partition"]["planned"], 1);
+    let merged = dir.path().join("m");
+    let files = ["a", "b"].map(|n| {
+        dir.path()
+            .join(n)
+            .join("results.json")
+            .display()
+            .to_string()
+    });
+    let o = conform(
+        "empty-share",
+        &[
+            "report",
+            "--merge",
+            merged.to_str().unwrap(),
+            &files[0],
+            &files[1],
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(merged.join("results.json")).unwrap()).unwrap();
+    assert_eq!(trial_names(&m), trial_names(full));
+}
+
+#[test]
+fn a_class_is_partitioned_by_student() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two scenarios per student (`s.wait` is in servers.waits-in-select and
+    // process.wait-reaps), two shares. Without namespaces bob's server hard-codes 8888: one
+    // trial at a time then.
+    let jobs = if no_namespaces() { "1" } else { "2" };
+    let run = [
+        "run",
+        "--manifest",
+        "examples/class/manifest.yaml",
+        "--filter",
+        "s.wait",
+        "--jobs",
+        jobs,
+    ];
+    let mut students_in = Vec::new();
+    for k in ["1/2", "2/2"] {
+        let (o, json) = run_into(
+            "class-share",
+            dir.path(),
+            &k.replace('/', "-"),
+            &[&run[..], &["--partition", k]].concat(),
+        );
+        assert_ne!(o.status.code(), Some(2), "{}", text(&o));
+        assert_eq!(json["partition"]["by"], "student");
+        let students: std::collections::BTreeSet<String> = json["trials"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["subject"].as_str().unwrap().to_owned())
+            .collect();
+        for s in &students {
+            let n = trial_names(&json)
+                .iter()
+                .filter(|t| t.ends_with(&format!("::{s}")))
+                .count();
+            assert_eq!(n, 2, "both of {s}'s trials in share {k}");
+        }
+        students_in.push(students);
+    }
+    assert!(students_in[0].is_disjoint(&students_in[1]));
+    assert_eq!(students_in[0].len() + students_in[1].len(), 5);
+    let merged = dir.path().join("class");
+    let files = ["1-2", "2-2"].map(|n| {
+        dir.path()
+            .join(n)
+            .join("results.json")
+            .display()
+            .to_string()
+    });
+    let o = conform(
+        "class-share",
+        &[
+            "report",
+            "--merge",
+            merged.to_str().unwrap(),
+            &files[0],
+            &files[1],
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "some students fail, as in one run: {}",
+        text(&o)
+    );
+    let csv = std::fs::read_to_string(merged.join("scores.csv")).expect("scores.csv");
+    assert_eq!(
+        csv.lines().filter(|l| l.contains(",all,")).count(),
+        5,
+        "{csv}"
+    );
+    assert_nothing_left("class-share");
+}
+
+#[test]
+fn bad_partitions_exit_2_and_say_why() {
+    for (k, says) in [
+        ("0/3", "1 to 3"),
+        ("4/3", "1 to 3"),
+        ("x", "is not K/N"),
+        ("1/0", "at least 1"),
+    ] {
+        let o = conform(
+            "bad-partition",
+            &["run", "scenarios/sync", "--partition", k],
+        );
+        assert_eq!(o.status.code(), Some(2), "{k}: {}", text(&o));
+        assert!(text(&o).contains(says), "{k}: {}", text(&o));
+    }
 }

@@ -267,8 +267,11 @@ impl Judge<'_> {
             .max_by_key(|z| z.1);
         let describe = |o: &Option<(i32, Duration, String)>| match o {
             Some((pid, age, comm)) => format!(
-                "{} zombies; the longest, pid {pid} ({comm}), for {:.0}ms",
-                seen.len(),
+                "{} seen; the longest, pid {pid} ({comm}), for {:.0}ms",
+                match seen.len() {
+                    1 => "1 zombie".to_owned(),
+                    n => format!("{n} zombies"),
+                },
                 age.as_secs_f64() * 1000.0
             ),
             None => "no zombie".to_owned(),

@@ -22,13 +22,18 @@ pub struct LoadError {
     #[label("{label}")]
     span: SourceSpan,
     label: String,
+    /// Whether the error points into the text (else it is about the file as a whole).
+    located: bool,
 }
 
 impl LoadError {
     /// An error at byte offset `at` of `text`.
     pub fn at(file: &Path, text: &str, at: usize, message: String, help: Option<String>) -> Self {
+        // Never inside a character: an offset from a parser that counts otherwise must not
+        // panic the error that reports it.
+        let at = text.floor_char_boundary(at.min(text.len()));
         let (line, column) = line_col(text, at);
-        let len = text[at.min(text.len())..]
+        let len = text[at..]
             .chars()
             .take_while(|c| !c.is_whitespace() && !matches!(c, ':' | ',' | '}' | ']'))
             .map(char::len_utf8)
@@ -42,13 +47,23 @@ impl LoadError {
             message,
             help,
             source_code: NamedSource::new(file.display().to_string(), text.to_owned()),
-            span: (at.min(text.len()), len).into(),
+            span: (at, len).into(),
+            located: true,
         }
     }
 
-    /// An error about the file as a whole (it cannot be read, ...): line 1, column 1.
+    /// An error about the file as a whole, with no spot in it to point at: it cannot be
+    /// read, or holds nothing (line 1, column 1).
     pub fn whole_file(file: &Path, message: String) -> Self {
-        Self::at(file, "", 0, message, None)
+        LoadError {
+            located: false,
+            ..Self::at(file, "", 0, message, None)
+        }
+    }
+
+    /// The byte offset the error points at, or `None` for an error about the whole file.
+    pub fn offset(&self) -> Option<usize> {
+        self.located.then_some(self.span.offset())
     }
 
     /// The one-line form: `file:line:column: message (help)`.

@@ -129,49 +129,13 @@ fn load_file(
             format!("cannot read file: {e}"),
         )]
     })?;
-    // A hostile nesting depth costs the YAML parser quadratic time: refuse it first (the
-    // source map's parser reads it in linear time).
-    let map = SourceMap::build(&text);
-    if let Some(at) = map.too_deep_at {
-        let why = format!(
-            "nested deeper than {} levels: no scenario needs that",
-            source_map::MAX_DEPTH
-        );
-        return Err(vec![LoadError::at(
-            file,
-            &text,
-            at,
-            why,
-            Some("a scenario is a few levels deep: actors, steps, their arguments".into()),
-        )]);
-    }
-    // Only comments, blanks or `---`: serde would say "missing key `id`"; say what it is.
-    if matches!(
-        serde_yaml::from_str::<serde_yaml::Value>(&text),
-        Ok(serde_yaml::Value::Null)
-    ) {
-        return Err(vec![LoadError::whole_file(
-            file,
-            "empty file: expected a scenario (a map with `id`, `title`, `claims`, `subject`, ...)"
-                .into(),
-        )]);
-    }
-    let scenario: Scenario = serde_yaml::from_str(&text)
-        .map_err(|e| vec![serde_error::translate(file, &text, &map, &e)])?;
-    let problems = validate::check(&scenario, &map, catalogue, vars_given);
-    if !problems.is_empty() {
-        return Err(problems
-            .into_iter()
-            .map(|p| LoadError::at(file, &text, p.at, p.message, p.help))
-            .collect());
-    }
+    let (scenario, id_at) = parse(file, &text, catalogue, vars_given)?;
     // The folder's real name, also for a file given as `x.yaml` from inside it.
     let real = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_owned());
     let family = real.parent().and_then(|p| p.file_name()).map_or_else(
         || "scenarios".to_owned(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let id_at = map.value("id");
     Ok((
         Loaded {
             scenario,
@@ -181,4 +145,70 @@ fn load_file(
         text,
         id_at,
     ))
+}
+
+/// Reads and validates one scenario's `text`, as found in `file` (which is only named in
+/// errors, never read): the scenario and the offset of its id, or every problem, located.
+pub fn parse(
+    file: &Path,
+    text: &str,
+    catalogue: &Catalogue,
+    vars_given: &BTreeSet<String>,
+) -> Result<(Scenario, usize), Vec<LoadError>> {
+    // A hostile nesting depth costs the YAML parser quadratic time: refuse it first (the
+    // source map's parser reads it in linear time).
+    let map = SourceMap::build(text);
+    if let Some(at) = map.too_deep_at {
+        let why = format!(
+            "nested deeper than {} levels: no scenario needs that",
+            source_map::MAX_DEPTH
+        );
+        return Err(vec![LoadError::at(
+            file,
+            text,
+            at,
+            why,
+            Some("a scenario is a few levels deep: actors, steps, their arguments".into()),
+        )]);
+    }
+    // Only comments, blanks or `---`: serde would say "missing key `id`"; say what it is.
+    if matches!(
+        serde_yaml::from_str::<serde_yaml::Value>(text),
+        Ok(serde_yaml::Value::Null)
+    ) {
+        return Err(vec![LoadError::whole_file(
+            file,
+            "empty file: expected a scenario (a map with `id`, `title`, `claims`, `subject`, ...)"
+                .into(),
+        )]);
+    }
+    let scenario: Scenario = serde_yaml::from_str(text)
+        .map_err(|e| vec![serde_error::translate(file, text, &map, &e)])?;
+    // serde refuses a struct's key given twice, but keeps the last of a map's.
+    if !map.duplicate_keys.is_empty() {
+        return Err(map
+            .duplicate_keys
+            .iter()
+            .map(|(at, key)| {
+                LoadError::at(
+                    file,
+                    text,
+                    *at,
+                    format!("duplicate key `{key}`"),
+                    Some(format!(
+                        "a key appears once in a map: this `{key}` would replace the first \
+                         without a word; rename or remove one"
+                    )),
+                )
+            })
+            .collect());
+    }
+    let problems = validate::check(&scenario, &map, catalogue, vars_given);
+    if !problems.is_empty() {
+        return Err(problems
+            .into_iter()
+            .map(|p| LoadError::at(file, text, p.at, p.message, p.help))
+            .collect());
+    }
+    Ok((scenario, map.value("id")))
 }

@@ -36,6 +36,10 @@ const BUILTIN: &[(&str, &str)] = &[
         "profiles/v2.yaml",
         include_str!("../../../profiles/v2.yaml"),
     ),
+    (
+        "profiles/course-http.yaml",
+        include_str!("../../../profiles/course-http.yaml"),
+    ),
 ];
 
 impl Profile {

@@ -15,10 +15,10 @@ use super::suggest;
 pub fn translate(file: &Path, text: &str, map: &SourceMap, err: &serde_yaml::Error) -> LoadError {
     let at = err.location().map_or(0, |l| l.index());
     let raw = strip_locations(&err.to_string());
-    let (path, what) = match raw.split_once(": ") {
-        Some((p, w)) if !p.contains(' ') && !p.is_empty() => (Some(p.to_owned()), w.to_owned()),
-        _ => (None, raw.clone()),
-    };
+    if let Some(e) = whole_text(file, text, &raw) {
+        return e;
+    }
+    let (path, what) = split_path(&raw);
     let (message, help, culprit) = plain(&what, text, at);
     let at = refine(text, map, at, &what, culprit.as_deref());
     let message = match path {
@@ -26,6 +26,104 @@ pub fn translate(file: &Path, text: &str, map: &SourceMap, err: &serde_yaml::Err
         None => message,
     };
     LoadError::at(file, text, at, message, help)
+}
+
+/// Errors of the text as a whole, which serde_yaml locates at its start or not at all: a
+/// control character (libyaml's reader says only "at position N", a byte offset), a second
+/// document.
+fn whole_text(file: &Path, text: &str, raw: &str) -> Option<LoadError> {
+    if let Some(rest) = raw.strip_prefix("control characters are not allowed") {
+        let at = rest
+            .trim()
+            .strip_prefix("at position ")
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|&n| text.is_char_boundary(n.min(text.len())))
+            .or_else(|| text.find(not_allowed))
+            .unwrap_or(0);
+        let c = text[at.min(text.len())..].chars().next().unwrap_or('\0');
+        return Some(LoadError::at(
+            file,
+            text,
+            at,
+            format!(
+                "YAML syntax error: a control character (U+{:04X}) is not allowed in YAML",
+                c as u32
+            ),
+            Some(
+                "remove it (an editor may show it as `^@`, `^G`, or not at all); in a \
+                 double-quoted string it can be written as an escape, e.g. `\"\\x07\"`"
+                    .into(),
+            ),
+        ));
+    }
+    if raw.contains("more than one document") {
+        // The first document ends at a `---` or `...` line after some content.
+        let mut offset = 0;
+        let mut content = false;
+        let mut second = None;
+        for line in text.split_inclusive('\n') {
+            let trimmed = line.trim_end();
+            let marker = trimmed.starts_with("---") || trimmed.starts_with("...");
+            if marker && content {
+                second = Some(offset);
+                break;
+            }
+            content |= !trimmed.is_empty()
+                && !trimmed.starts_with('#')
+                && !marker
+                && !trimmed.starts_with('%');
+            offset += line.len();
+        }
+        return Some(LoadError::at(
+            file,
+            text,
+            second.unwrap_or(0),
+            "a second YAML document: a scenario file holds one scenario".into(),
+            Some(
+                "remove this line (`---` starts a document, `...` ends one), or put the second \
+                 scenario in a file of its own"
+                    .into(),
+            ),
+        ));
+    }
+    None
+}
+
+/// Characters YAML does not allow in a document (YAML 1.2, 5.1: printable characters only).
+fn not_allowed(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{85}'))
+        || matches!(c, '\u{fffe}' | '\u{ffff}')
+}
+
+/// The messages serde and our deserialisers give, after serde_yaml's `PATH: `.
+const MESSAGES: &[&str] = &[
+    "invalid type",
+    "invalid value",
+    "invalid length",
+    "unknown field",
+    "unknown variant",
+    "missing field",
+    "duplicate field",
+    "duplicate entry",
+    "bad ",
+    "negative duration",
+    "duration ",
+];
+
+/// serde_yaml's `PATH: MESSAGE` split in two. A key of the path may hold spaces or `: `
+/// (`actors.neither can go on: ...`), so the path ends where a known message starts.
+fn split_path(raw: &str) -> (Option<String>, String) {
+    let known = raw.match_indices(": ").find(|(i, _)| {
+        let rest = &raw[i + 2..];
+        MESSAGES.iter().any(|m| rest.starts_with(m))
+    });
+    match known {
+        Some((i, _)) if i > 0 => (Some(raw[..i].to_owned()), raw[i + 2..].to_owned()),
+        _ => match raw.split_once(": ") {
+            Some((p, w)) if !p.contains(' ') && !p.is_empty() => (Some(p.to_owned()), w.to_owned()),
+            _ => (None, raw.to_owned()),
+        },
+    }
 }
 
 /// A plain message, a help line, and the text of the culprit to point at (if known).
@@ -102,6 +200,7 @@ fn plain(what: &str, text: &str, at: usize) -> (String, Option<String>, Option<S
     }
     if what.contains("while parsing")
         || what.contains("while scanning")
+        || what.contains("are not allowed in this context")
         || what.contains("did not find expected")
         || what.contains("found character that cannot start")
         || what.contains("mapping values are not allowed")
@@ -159,15 +258,21 @@ fn refine(text: &str, map: &SourceMap, at: usize, what: &str, culprit: Option<&s
         return unclosed_bracket(&text[..at.min(text.len())]).unwrap_or(at);
     }
     if what.contains("could not find expected ':'") {
-        // The scanner notices on the next line; the culprit is the line before.
-        let before = text[..at.min(text.len())].trim_end_matches([' ', '\n', '\r']);
-        let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+        // The scanner notices on the next line; the culprit is the line before (of YAML,
+        // not a comment or a blank).
+        let mut before = text[..at.min(text.len())].trim_end_matches([' ', '\n', '\r']);
+        let mut line_start = before.rfind('\n').map_or(0, |n| n + 1);
+        while line_start > 0 && before[line_start..].trim_start().starts_with('#') {
+            before = text[..line_start].trim_end_matches([' ', '\n', '\r']);
+            line_start = before.rfind('\n').map_or(0, |n| n + 1);
+        }
         // A `key:value` with no space after the colon is the usual culprit.
         let line = &before[line_start..];
         let colon = line.char_indices().find(|&(i, ch)| {
             ch == ':' && i + 1 < line.len() && !line[i + 1..].starts_with([' ', '\t'])
         });
-        return line_start + colon.map_or(0, |(i, _)| i);
+        let indent = line.len() - line.trim_start().len();
+        return line_start + colon.map_or(indent, |(i, _)| i);
     }
     at
 }
@@ -205,6 +310,16 @@ fn readable_types(s: &str) -> String {
     .replace("expected i32", "expected a whole number")
     .replace("expected f64", "expected a number")
     .replace("unit value", "an empty value")
+    // A number too big for 64 bits is read as a 128-bit one: the reader needs no Rust type.
+    .replace("` as u128", "`")
+    .replace("` as i128", "`")
+    .replace("expected field identifier", "expected a key name")
+    .replace("enum, expected", "a tagged value (`!tag value`), expected")
+    // A `!name value` tag names a variant that takes no value.
+    .replace(
+        ", expected null",
+        ", expected nothing: `!name value` gives a name that stands alone a value",
+    )
     .replace(
         "expected a YAML tag starting with '!'",
         "expected a single name, not a list or a map",
@@ -281,6 +396,20 @@ mod tests {
             "map, expected a map"
         );
         assert!(readable_types("integer `-1`, expected u32").contains("whole number"));
+        assert_eq!(
+            readable_types("integer `18446744073709551616` as u128, expected a map"),
+            "integer `18446744073709551616`, expected a map"
+        );
+    }
+
+    #[test]
+    fn a_path_with_spaces_is_split_from_its_message() {
+        let (path, what) =
+            split_path("actors.can go on: see: invalid type: string \"a\", expected a sequence");
+        assert_eq!(path.as_deref(), Some("actors.can go on: see"));
+        assert!(what.starts_with("invalid type: string"), "{what}");
+        assert_eq!(split_path("id: unknown field `x`").0.as_deref(), Some("id"));
+        assert_eq!(split_path("missing field `id`").0, None);
     }
 
     #[test]

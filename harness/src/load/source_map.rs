@@ -20,6 +20,9 @@ pub struct SourceMap {
     pub quoted: std::collections::HashSet<usize>,
     /// Where the document first nests deeper than [`MAX_DEPTH`] containers, if it does.
     pub too_deep_at: Option<usize>,
+    /// Keys given twice in one map, with the offset of the second: serde keeps the last of a
+    /// map's (`actors`, `vars`) without a word, so the first actor's steps would vanish.
+    pub duplicate_keys: Vec<(usize, String)>,
     /// The offsets of values no `{variable}` is filled into (regexes, titles, descriptions,
     /// fixture files' contents), so braces there mean what they say.
     pub verbatim: std::collections::HashSet<usize>,
@@ -29,6 +32,15 @@ impl SourceMap {
     /// Maps `text`; a document that does not parse maps to what was read before the error.
     pub fn build(text: &str) -> SourceMap {
         let mut builder = Builder::default();
+        // yaml-rust2's marks count characters, not bytes (its docs say bytes): a file with
+        // Chinese text before an error would be pointed past the culprit, or into a character.
+        if !text.is_ascii() {
+            builder.byte_at = text
+                .char_indices()
+                .map(|(b, _)| b)
+                .chain([text.len()])
+                .collect();
+        }
         let _ = Parser::new_from_str(text).load(&mut builder, false);
         let mut map = builder.map;
         // The parser gives up early on very deep flow collections: count their brackets.
@@ -62,8 +74,15 @@ impl SourceMap {
 }
 
 enum Frame {
-    Map { path: String, key: Option<String> },
-    Seq { path: String, index: usize },
+    Map {
+        path: String,
+        key: Option<String>,
+        seen: std::collections::HashSet<String>,
+    },
+    Seq {
+        path: String,
+        index: usize,
+    },
 }
 
 #[derive(Default)]
@@ -73,6 +92,8 @@ struct Builder {
     /// Containers nested deeper than [`MAX_DEPTH`], not mapped: no scenario nests that
     /// deep, and paths that long would make a hostile file cost quadratic time.
     too_deep: usize,
+    /// The byte offset of each character, when the text is not ASCII.
+    byte_at: Vec<usize>,
 }
 
 pub const MAX_DEPTH: usize = 64;
@@ -90,7 +111,7 @@ impl Builder {
     fn next_value_path(&mut self) -> String {
         match self.stack.last_mut() {
             None => String::new(),
-            Some(Frame::Map { path, key }) => join(path, &key.take().unwrap_or_default()),
+            Some(Frame::Map { path, key, .. }) => join(path, &key.take().unwrap_or_default()),
             Some(Frame::Seq { path, index }) => {
                 *index += 1;
                 format!("{path}[{}]", *index - 1)
@@ -105,7 +126,10 @@ impl Builder {
 
 impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
-        let at = mark.index();
+        let at = match self.byte_at.last() {
+            Some(&end) => self.byte_at.get(mark.index()).copied().unwrap_or(end),
+            None => mark.index(),
+        };
         if self.too_deep > 0
             || (self.stack.len() >= MAX_DEPTH
                 && matches!(ev, Event::MappingStart(..) | Event::SequenceStart(..)))
@@ -127,10 +151,13 @@ impl MarkedEventReceiver for Builder {
                 if quoted(style) {
                     self.map.quoted.insert(at);
                 }
-                if let Some(Frame::Map { path, key }) = self.stack.last_mut() {
+                if let Some(Frame::Map { path, key, seen }) = self.stack.last_mut() {
                     // A block mapping is announced at its first `:`; it starts at its first key.
                     if let Some(start) = self.map.values.get_mut(path.as_str()) {
                         *start = (*start).min(at);
+                    }
+                    if !seen.insert(value.clone()) {
+                        self.map.duplicate_keys.push((at, value.clone()));
                     }
                     self.map.keys.insert(join(path, &value), at);
                     self.map.scalars.push((at, value.clone()));
@@ -167,7 +194,11 @@ impl MarkedEventReceiver for Builder {
                 let path = self.next_value_path();
                 self.map.values.insert(path.clone(), at);
                 self.stack.push(match ev {
-                    Event::MappingStart(..) => Frame::Map { path, key: None },
+                    Event::MappingStart(..) => Frame::Map {
+                        path,
+                        key: None,
+                        seen: Default::default(),
+                    },
                     _ => Frame::Seq { path, index: 0 },
                 });
             }
@@ -234,6 +265,14 @@ mod tests {
         assert_eq!(line_col(DOC, m.value("actors.c[0]")), (4, 7));
         assert_eq!(line_col(DOC, m.key("actors.c[0].expect")), (5, 7));
         assert_eq!(line_col(DOC, m.value("actors.c[0].expect.after")), (5, 24));
+    }
+
+    #[test]
+    fn offsets_are_bytes_after_chinese_text() {
+        let doc = "title: 线程锁\nid: x\n";
+        let m = SourceMap::build(doc);
+        assert_eq!(m.value("id"), doc.find('x').unwrap());
+        assert_eq!(line_col(doc, m.value("id")), (2, 5));
     }
 
     #[test]

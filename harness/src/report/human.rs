@@ -125,6 +125,29 @@ pub fn summary(report: &RunReport, style: Style) -> String {
             }
         }
     }
+    // SHOULD checks that failed do not fail the trial, but a student wants to know which.
+    let weak: Vec<&TrialResult> = report
+        .trials
+        .iter()
+        .filter(|t| t.met && t.verdict.outcome == Outcome::NonStrict)
+        .collect();
+    if !weak.is_empty() {
+        let _ = writeln!(out, "\nCould be better (SHOULD checks that failed):");
+    }
+    for t in weak.iter().take(20) {
+        let _ = writeln!(out, "\n{} {}", status(t, style), t.name);
+        for c in t.verdict.checks.iter().filter(|c| !c.passed).take(4) {
+            let class = c.class.map(|c| format!(" ({c})")).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "    - {} [{}]{class}\n        expected: {}\n        observed: {}",
+                c.name, c.level, c.expected, c.observed
+            );
+        }
+    }
+    if weak.len() > 20 {
+        let _ = writeln!(out, "\n... and {} more (see report.html)", weak.len() - 20);
+    }
     // A deadlock a reference showed on purpose (a scenario that demonstrates one) is the
     // point of its scenario: say why, although the trial showed what it must.
     let shown: Vec<&TrialResult> = report

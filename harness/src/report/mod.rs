@@ -6,6 +6,7 @@ pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod merge;
 pub mod scores;
 
 use std::collections::BTreeMap;
@@ -47,6 +48,9 @@ pub struct RunReport {
     /// to show a trial's claim, and that a reader of the JSON alone could not look up.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scenarios: Vec<ScenarioInfo>,
+    /// The share of the plan this run ran (`--partition K/N`); absent for a whole run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<crate::partition::Share>,
 }
 
 /// A scenario as the reports describe it.
@@ -83,24 +87,7 @@ impl RunReport {
         command: Vec<String>,
         vars: BTreeMap<String, String>,
     ) -> RunReport {
-        let mut counts = BTreeMap::new();
-        let (mut references, mut mutants) = (Tally::default(), Tally::default());
-        for t in &trials {
-            *counts
-                .entry(t.verdict.outcome.name().to_owned())
-                .or_default() += 1;
-            // A mutant that must be caught counts toward the mutation score; anything that must
-            // pass (or show what its scenario demonstrates) counts with the references.
-            let tally = if t.subject.starts_with("mutant:")
-                && matches!(t.expect, crate::plan::Expectation::Caught(_))
-            {
-                &mut mutants
-            } else {
-                &mut references
-            };
-            tally.total += 1;
-            tally.met += usize::from(t.met);
-        }
+        let (counts, references, mutants) = tally(&trials);
         RunReport {
             format_version: FORMAT_VERSION,
             conform_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -115,6 +102,7 @@ impl RunReport {
             mutants,
             trials,
             scenarios: Vec::new(),
+            partition: None,
         }
     }
 
@@ -149,6 +137,29 @@ impl RunReport {
         }
         Ok(report)
     }
+}
+
+/// Trials by outcome, and the two tallies of what showed what it must.
+pub fn tally(trials: &[TrialResult]) -> (BTreeMap<String, usize>, Tally, Tally) {
+    let mut counts = BTreeMap::new();
+    let (mut references, mut mutants) = (Tally::default(), Tally::default());
+    for t in trials {
+        *counts
+            .entry(t.verdict.outcome.name().to_owned())
+            .or_default() += 1;
+        // A mutant that must be caught counts toward the mutation score; anything that must
+        // pass (or show what its scenario demonstrates) counts with the references.
+        let tally = if t.subject.starts_with("mutant:")
+            && matches!(t.expect, crate::plan::Expectation::Caught(_))
+        {
+            &mut mutants
+        } else {
+            &mut references
+        };
+        tally.total += 1;
+        tally.met += usize::from(t.met);
+    }
+    (counts, references, mutants)
 }
 
 impl Machine {

@@ -73,7 +73,7 @@ impl Adapter {
         match adapter.request("harness", hello) {
             Ok(_) => Ok(adapter),
             Err(e) => Err(format!(
-                "the adapter did not build a {}: {e}",
+                "the adapter did not build its {}: {e}",
                 contract.name()
             )),
         }

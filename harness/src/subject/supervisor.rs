@@ -244,7 +244,10 @@ impl Supervisor {
             }
             Err(e) => self.say(
                 &Report::SpawnFailed {
-                    error: format!("cannot start `{program}`: {e}"),
+                    error: format!(
+                        "cannot start `{program}`: {e}{}",
+                        missing_interpreter(program, &e)
+                    ),
                 },
                 None,
             ),
@@ -345,4 +348,25 @@ fn user_processes() -> u64 {
     procfs::process::all_processes().map_or(0, |ps| {
         ps.flatten().filter(|p| p.uid().ok() == Some(uid)).count() as u64
     })
+}
+
+/// When a script exists but cannot be started for "no such file", its `#!` line names an
+/// interpreter that is not there: say which.
+fn missing_interpreter(program: &str, e: &std::io::Error) -> String {
+    use std::io::Read;
+    if e.kind() != std::io::ErrorKind::NotFound {
+        return String::new();
+    }
+    let mut head = [0u8; 256];
+    let n = std::fs::File::open(program)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    let first = String::from_utf8_lossy(&head[..n]);
+    match first.lines().next().and_then(|l| l.strip_prefix("#!")) {
+        Some(line) => format!(
+            " (the script's first line, `#!{}`, names an interpreter that is not there)",
+            line.trim()
+        ),
+        None => String::new(),
+    }
 }

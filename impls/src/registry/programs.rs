@@ -212,6 +212,7 @@ static PROGRAMS: &[ProgramSubject] = &[
     mutant("mutant:py-thread-server-one-message", "python3 examples/mutants/servers/thread_server_one_message.py {port}", "a handler without its loop: one answer per client", &[catch("servers.echo-in-order", "no-reply")]),
     mutant("mutant:py-loop-server-accepts-once", "python3 examples/mutants/servers/loop_server_accepts_once.py {port}", "no loop around accept: one client, then the server exits", &[catch("servers.taking-turns", "no-reply")]),
     mutant("mutant:py-select-half-close", "python3 examples/mutants/servers/select_server_half_close.py {port}", "a select server that drops the answer owed to a client whose end of file came with its message", &[catch("servers.half-close", "no-reply")]),
+    mutant("mutant:py-select-decodes", "python3 examples/mutants/servers/select_server_decodes.py {port}", "a select server that prints each message with data.decode(): bytes that are not UTF-8 end it", &[catch("servers.binary-bytes", "crashed")]),
     twin("py:bits", "{ref:bits}", "python3 examples/io/bits.py"),
     mutant("mutant:py-bits-logical", "python3 examples/mutants/io/bits_logical.py", "`and`/`or` written for `&`/`|`", &[
         catch("io.bit-operations", "missing-output"),

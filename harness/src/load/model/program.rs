@@ -423,6 +423,11 @@ pub struct ConnectFull {
     /// Open this many clients at once, named CLIENT0, CLIENT1, ... (many connections).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<u32>,
+    /// TCP: the client's receive buffer in bytes (SO_RCVBUF, set before connecting; the
+    /// kernel doubles it): a small one makes a reply the client does not read yet fill the
+    /// server's socket, whatever the machine's buffer sizes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recv_buffer: Option<u32>,
 }
 
 impl Connect {

@@ -38,6 +38,9 @@ pub(super) struct Checker<'a> {
     catalogue: &'a Catalogue,
     pub(super) map: &'a SourceMap,
     problems: Vec<Problem>,
+    /// The scenario's variables, resolved, less those `--var` (or a profile) sets: what a
+    /// `level: "{name}"` is known to be when the file is read.
+    known_vars: std::collections::BTreeMap<String, String>,
 }
 
 impl Checker<'_> {
@@ -78,10 +81,13 @@ pub fn check(
     catalogue: &Catalogue,
     vars_given: &BTreeSet<String>,
 ) -> Vec<Located> {
+    let mut known_vars = vars::resolve(&s.vars).unwrap_or_default();
+    known_vars.retain(|name, _| !vars_given.contains(name));
     let mut c = Checker {
         catalogue,
         map,
         problems: Vec::new(),
+        known_vars,
     };
     check_header(&mut c, s);
     check_subject(&mut c, s);
@@ -212,10 +218,22 @@ fn check_header(c: &mut Checker, s: &Scenario) {
     }
 }
 
+/// A level, written out or made of the scenario's variables (one that `--var` sets is
+/// checked when the trials are planned).
 pub(super) fn check_level(c: &mut Checker, path: &str, text: &str) {
-    if vars::placeholders(text).is_empty() {
+    let names = vars::placeholders(text);
+    if names.is_empty() {
         if let Err(e) = Level::from_str(text) {
             c.at(path, e, None);
+        }
+    } else if names.iter().all(|(_, n)| c.known_vars.contains_key(*n)) {
+        let filled = vars::fill(text, &|n| c.known_vars.get(n).cloned());
+        if let Err(e) = Level::from_str(&filled) {
+            c.at(
+                path,
+                format!("level `{text}` is `{filled}` with the scenario's `vars`: {e}"),
+                Some("set the variable to `MUST`, `SHOULD` or `INFO`".into()),
+            );
         }
     }
 }

@@ -374,13 +374,14 @@ impl<'a> Driver<'a> {
     }
 
     fn connect(&mut self, n: usize, c: &model::Connect) {
-        let (name, proto, port, count) = match c {
-            model::Connect::Name(name) => (name.clone(), Proto::Tcp, None, None),
+        let (name, proto, port, count, recv_buffer) = match c {
+            model::Connect::Name(name) => (name.clone(), Proto::Tcp, None, None, None),
             model::Connect::Full(f) => (
                 f.client.clone(),
                 f.proto,
                 f.port.as_ref().map(|p| self.text(p)),
                 f.count,
+                f.recv_buffer,
             ),
         };
         let udp = proto == Proto::Udp;
@@ -393,28 +394,35 @@ impl<'a> Driver<'a> {
             Some(k) => (0..k).map(|i| format!("{name}{i}")).collect(),
         };
         for (opened, client) in names.iter().enumerate() {
+            let socket = || -> std::io::Result<socket2::Socket> {
+                let sock = self
+                    .target
+                    .socket(if udp {
+                        SocketKind::Udp
+                    } else {
+                        SocketKind::Tcp
+                    })
+                    .map_err(std::io::Error::other)?;
+                if let Some(bytes) = recv_buffer {
+                    sock.set_recv_buffer_size(bytes as usize)?;
+                }
+                Ok(sock)
+            };
             let result = if udp {
-                self.target
-                    .socket(SocketKind::Udp)
-                    .map_err(std::io::Error::other)
-                    .and_then(|sock| Conn::connect_udp(sock, port))
+                socket().and_then(|sock| Conn::connect_udp(sock, port))
             } else {
-                Conn::connect_tcp_retrying(
-                    || {
-                        self.target
-                            .socket(SocketKind::Tcp)
-                            .map_err(std::io::Error::other)
-                    },
-                    port,
-                    drive::DEFAULT_WITHIN,
-                )
+                Conn::connect_tcp_retrying(socket, port, drive::DEFAULT_WITHIN)
             };
             match result {
                 Ok(conn) => {
                     self.clients.insert(client.clone(), conn);
                 }
                 Err(e) => {
-                    let class = if self.target.exit().is_some() {
+                    // A program that just died refuses too: give its end a moment to be seen.
+                    let died = self
+                        .target
+                        .wait_exit(Instant::now() + Duration::from_millis(300));
+                    let class = if died.is_some() {
                         FailureClass::Crashed
                     } else {
                         FailureClass::Refused
@@ -578,12 +586,14 @@ impl<'a> Driver<'a> {
         let ok = !got.is_empty() && framed && m.check(&got).ok;
         // A connection closed by a program that died: give its end a moment to be seen.
         let closed = matches!(ended, Ended::Closed | Ended::Reset);
-        let died = (got.is_empty() && closed)
-            .then(|| {
-                self.target
-                    .wait_exit(Instant::now() + Duration::from_millis(300))
-            })
-            .flatten();
+        // Over UDP nothing closes: a program found dead after the wait is the cause too.
+        let died = match (got.is_empty(), closed) {
+            (true, true) => self
+                .target
+                .wait_exit(Instant::now() + Duration::from_millis(300)),
+            (true, false) => self.target.exit(),
+            _ => None,
+        };
         let class = if died.is_some() {
             FailureClass::Crashed
         } else if got.is_empty() {
@@ -592,10 +602,12 @@ impl<'a> Driver<'a> {
             FailureClass::WrongReply
         };
         let observed = if let Some(e) = &died {
-            format!(
-                "the connection closed with no reply: the program ended ({})",
-                e.exit
-            )
+            let how = if closed {
+                "the connection closed with no reply"
+            } else {
+                "nothing arrived"
+            };
+            format!("{how}: the program ended ({})", e.exit)
         } else if got.is_empty() {
             match ended {
                 Ended::Closed => "the connection closed with no reply".into(),

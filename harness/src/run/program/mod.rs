@@ -5,7 +5,7 @@ mod command;
 mod driver;
 mod files;
 
-pub use command::command_line;
+pub use command::{check_target, command_line, Known};
 use driver::Driver;
 
 use std::collections::BTreeMap;

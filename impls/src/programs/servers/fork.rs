@@ -88,6 +88,17 @@ fn run(argv: &[String], bug: Bug) -> i32 {
     }
 }
 
+/// Installs [`reap_children`] as the SIGCHLD handler (the file server's `--fork` mode too).
+pub fn reap_on_sigchld() -> nix::Result<()> {
+    let action = SigAction::new(
+        SigHandler::Handler(reap_children),
+        SaFlags::SA_RESTART | SaFlags::SA_NOCLDSTOP,
+        SigSet::empty(),
+    );
+    // SAFETY: the handler only calls async-signal-safe functions (waitpid, errno access).
+    unsafe { sigaction(Signal::SIGCHLD, &action) }.map(drop)
+}
+
 /// The SIGCHLD handler: collects every child that has ended, so none stays a zombie.
 extern "C" fn reap_children(_: libc::c_int) {
     let saved = Errno::last_raw();

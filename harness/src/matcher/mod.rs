@@ -16,6 +16,13 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::load::model::scalar_text;
 
+mod file;
+mod http;
+
+pub use file::FileMatch;
+use file::FileSpec;
+pub use http::HttpMatch;
+
 /// A way to compare observed bytes with what was expected.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -38,41 +45,10 @@ pub enum Matcher {
     Size(u64),
     /// The bytes of a fixture file (a download), judged by length and sha256.
     File(FileMatch),
-}
-
-/// `file: PATH`, or `file: { path, after, end }`: what is read, from just after the first
-/// `after` (an HTTP response's `\r\n\r\n`) and without the final `end` (the course's
-/// `##`), must be the fixture's bytes.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FileMatch {
-    pub path: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end: Option<String>,
-    /// The fixture's bytes, filled in at run time ([`Matcher::with_files`]).
-    #[serde(skip)]
-    pub expected: Option<Arc<Vec<u8>>>,
-}
-
-impl FileMatch {
-    /// The part of `observed` compared with the file, if `after` and `end` are there.
-    fn body<'a>(&self, observed: &'a [u8]) -> Option<&'a [u8]> {
-        let mut body = observed;
-        if let Some(a) = &self.after {
-            let at = find(body, a.as_bytes())?;
-            body = &body[at + a.len()..];
-        }
-        if let Some(e) = &self.end {
-            body = body.strip_suffix(e.as_bytes())?;
-        }
-        Some(body)
-    }
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len().max(1)).position(|w| w == needle)
+    /// Anything this matcher does not match (`not: { contains: "TOP SECRET" }`).
+    Not(Box<Matcher>),
+    /// An HTTP response: its status, headers and body each matched.
+    Http(HttpMatch),
 }
 
 impl JsonSchema for Matcher {
@@ -83,6 +59,7 @@ impl JsonSchema for Matcher {
     /// A plain scalar (exact text), or a map with exactly one of the matcher keys.
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let nested = generator.subschema_for::<Vec<Matcher>>();
+        let one = generator.subschema_for::<Box<Matcher>>();
         schemars::json_schema!({
             "description": "what observed bytes must match: a text (exact), or a map with one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`",
             "anyOf": [
@@ -101,6 +78,16 @@ impl JsonSchema for Matcher {
                         "any_of": nested,
                         "lines": nested,
                         "size": { "type": "integer", "minimum": 0 },
+                        "not": one,
+                        "http": {
+                            "type": "object",
+                            "additionalProperties": false,
+                            "properties": {
+                                "status": one,
+                                "headers": { "type": "object", "additionalProperties": one },
+                                "body": one
+                            }
+                        },
                         "file": {
                             "anyOf": [
                                 { "type": "string" },
@@ -164,6 +151,8 @@ impl Matcher {
                 .unwrap_or_default(),
             Matcher::Lines(ms) => match_lines_any_order(ms, &text),
             Matcher::Size(n) => ok(observed.len() as u64 == *n),
+            Matcher::Not(m) => ok(!m.check(observed).ok),
+            Matcher::Http(h) => ok(h.check(observed)),
             Matcher::File(f) => ok(f
                 .expected
                 .as_ref()
@@ -191,6 +180,8 @@ impl Matcher {
             Matcher::AnyOf(ms) => Matcher::AnyOf(ms.iter().map(|m| m.fill(fill)).collect()),
             Matcher::Lines(ms) => Matcher::Lines(ms.iter().map(|m| m.fill(fill)).collect()),
             Matcher::Regex(re) => Matcher::Regex(fill_regex(re, fill)),
+            Matcher::Not(m) => Matcher::Not(Box::new(m.fill(fill))),
+            Matcher::Http(h) => Matcher::Http(h.map(&|m| m.fill(fill))),
             Matcher::Hex(_) | Matcher::Size(_) | Matcher::File(_) => self.clone(),
         }
     }
@@ -209,6 +200,8 @@ impl Matcher {
             Matcher::Lines(ms) => {
                 Matcher::Lines(ms.iter().map(|m| m.with_files(bytes_of)).collect())
             }
+            Matcher::Not(m) => Matcher::Not(Box::new(m.with_files(bytes_of))),
+            Matcher::Http(h) => Matcher::Http(h.map(&|m| m.with_files(bytes_of))),
             _ => self.clone(),
         }
     }
@@ -218,6 +211,8 @@ impl Matcher {
         match self {
             Matcher::File(f) => vec![f.path.as_str()],
             Matcher::AnyOf(ms) | Matcher::Lines(ms) => ms.iter().flat_map(|m| m.files()).collect(),
+            Matcher::Not(m) => m.files(),
+            Matcher::Http(h) => h.inner().flat_map(|m| m.files()).collect(),
             _ => Vec::new(),
         }
     }
@@ -225,6 +220,9 @@ impl Matcher {
     /// What `observed` is, said so it can be set beside this matcher: for a `file`
     /// matcher the length and sha256 of the part compared, else `None`.
     pub fn describe_observed(&self, observed: &[u8]) -> Option<String> {
+        if let Matcher::Http(_) = self {
+            return Some(HttpMatch::describe(observed));
+        }
         let Matcher::File(f) = self else { return None };
         Some(match f.body(observed) {
             Some(body) => crate::load::model::digest(body),
@@ -373,6 +371,8 @@ impl fmt::Display for Matcher {
             Matcher::Regex(r) => write!(f, "text matching /{}/", r.as_str()),
             Matcher::Hex(h) => write!(f, "bytes {h}"),
             Matcher::Size(n) => write!(f, "{n} bytes"),
+            Matcher::Not(m) => write!(f, "anything but {m}"),
+            Matcher::Http(h) => write!(f, "{h}"),
             Matcher::File(m) => {
                 if let Some(a) = &m.after {
                     write!(f, "after {}, ", visible(a.as_bytes()))?;
@@ -420,34 +420,10 @@ struct MatcherMap {
     size: Option<u64>,
     #[serde(default)]
     file: Option<FileSpec>,
-}
-
-/// `file: PATH` or `file: { path, after, end }`.
-struct FileSpec(FileMatch);
-
-impl<'de> Deserialize<'de> for FileSpec {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = FileSpec;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a fixture's path, or a map with `path` (and `after`, `end`)")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<FileSpec, E> {
-                Ok(FileSpec(FileMatch {
-                    path: v.to_owned(),
-                    after: None,
-                    end: None,
-                    expected: None,
-                }))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<FileSpec, A::Error> {
-                FileMatch::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-                    .map(FileSpec)
-            }
-        }
-        d.deserialize_any(V)
-    }
+    #[serde(default)]
+    not: Option<Box<Matcher>>,
+    #[serde(default)]
+    http: Option<HttpMatch>,
 }
 
 fn some_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -461,7 +437,7 @@ impl<'de> Deserialize<'de> for Matcher {
         impl<'de> Visitor<'de> for V {
             type Value = Matcher;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a text, or a map with one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`, `size`, `file`")
+                f.write_str("a text, or a map with one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`, `size`, `file`, `not`, `http`")
             }
             fn visit_str<E: Error>(self, v: &str) -> Result<Matcher, E> {
                 Ok(Matcher::Exact(v.to_owned()))
@@ -501,10 +477,12 @@ impl<'de> Deserialize<'de> for Matcher {
                 found.extend(m.lines.map(Matcher::Lines));
                 found.extend(m.size.map(Matcher::Size));
                 found.extend(m.file.map(|f| Matcher::File(f.0)));
+                found.extend(m.not.map(Matcher::Not));
+                found.extend(m.http.map(Matcher::Http));
                 match found.len() {
                     1 => Ok(found.remove(0)),
-                    0 => Err(A::Error::custom("empty matcher: expected one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`, `size`, `file`")),
-                    _ => Err(A::Error::custom("a matcher takes exactly one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`, `size`, `file`; use `any_of` to combine")),
+                    0 => Err(A::Error::custom("empty matcher: expected one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`, `size`, `file`, `not`, `http`")),
+                    _ => Err(A::Error::custom("a matcher takes exactly one of `exact`, `trimmed`, `contains`, `regex`, `hex`, `any_of`, `lines`, `size`, `file`, `not`, `http`; use `any_of` to combine")),
                 }
             }
         }
@@ -536,6 +514,32 @@ mod tests {
     #[case("{trimmed: OK}", "  OK\n", true)]
     #[case("{contains: 进入}", "欢迎tom进入聊天室", true)]
     #[case("{contains: 进入}", "tom left", false)]
+    #[case("{not: {contains: SECRET}}", "404 Not Found", true)]
+    #[case("{not: {contains: SECRET}}", "TOP SECRET", false)]
+    #[case(
+        "{http: {status: 200}}",
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi",
+        true
+    )]
+    #[case("{http: {status: 200}}", "HTTP/1.1 404 Not Found\r\n\r\n", false)]
+    #[case("{http: {status: 200}}", "HTTP/1.1 200 OK\n\nhi", false)]
+    #[case(
+        "{http: {headers: {content-length: 2}}}",
+        "HTTP/1.1 200 OK\r\nCONTENT-LENGTH:  2 \r\n\r\nhi",
+        true
+    )]
+    #[case(
+        "{http: {headers: {content-length: 2}}}",
+        "HTTP/1.0 200 OK\r\n\r\nhi",
+        false
+    )]
+    #[case(
+        "{http: {headers: {x-secret: {not: {regex: '.'}}}}}",
+        "HTTP/1.0 200 OK\r\n\r\nhi",
+        true
+    )]
+    #[case("{http: {body: hi}}", "HTTP/1.0 200 OK\r\nA: b\r\n\r\nhi", true)]
+    #[case("{http: {body: hi}}", "HTTP/1.0 200 OK\r\nA: b\r\n\r\nho", false)]
     #[case("{regex: '^\\d+$'}", "4242", true)]
     #[case("{regex: '^\\p{Han}+$'}", "汉字", true)]
     #[case("{regex: '^\\x{41}\\u{e9}$'}", "Aé", true)]

@@ -1,5 +1,0 @@
-//! The HTTP server.
-
-use super::super::Program;
-
-pub static PROGRAMS: &[Program] = &[];
