@@ -7,13 +7,14 @@ use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::time::{Duration, Instant};
 
 use crate::load::model::CloseHow;
+use crate::matcher::Matcher;
 
 /// The quiet period that ends a read when nothing else does: course programs frame by
 /// sleeping 0.1s between sends, so 300ms is safely longer.
 pub const DEFAULT_QUIET: Duration = Duration::from_millis(300);
-/// A reply known in full (an exact text, so many bytes) ends its read after this much
-/// silence once it has all arrived, instead of the whole quiet period: a trailing or
-/// duplicated send right behind it still shows, and each echo costs 50ms, not 300ms.
+/// A reply the matcher can tell is complete ([`Matcher::complete`]) ends its read after
+/// this much silence, instead of the whole quiet period: a trailing or duplicated send right
+/// behind it still shows, and each answer costs 50ms, not 300ms.
 pub const SETTLE: Duration = Duration::from_millis(50);
 /// How long a read waits for its first byte, and a connect for its answer, by default.
 pub const DEFAULT_WITHIN: Duration = Duration::from_secs(2);
@@ -30,28 +31,12 @@ pub enum Until {
     Terminator(Vec<u8>),
     Close,
     Quiet(Duration),
-    /// A quiet period, shortened to [`SETTLE`] once exactly `len` bytes have arrived (and
-    /// they are `bytes`, when given).
-    Known {
+    /// A quiet period that ends after [`SETTLE`] when what has arrived is a complete reply
+    /// for `matcher`.
+    Settle {
         quiet: Duration,
-        len: usize,
-        bytes: Option<Vec<u8>>,
+        matcher: Matcher,
     },
-}
-
-impl Until {
-    /// The silence that ends a read once `got` has arrived, if silence ends it.
-    fn quiet_after(&self, got: &[u8]) -> Option<Duration> {
-        match self {
-            Until::Quiet(q) => Some(*q),
-            Until::Known { quiet, len, bytes } => {
-                let complete =
-                    got.len() == *len && bytes.as_ref().is_none_or(|b| b.as_slice() == got);
-                Some(if complete { SETTLE.min(*quiet) } else { *quiet })
-            }
-            _ => None,
-        }
-    }
 }
 
 /// Why a read ended.
@@ -180,7 +165,7 @@ impl Conn {
         let first_by = start + within;
         let cap = match until {
             // However a quiet read goes on, it stops in the end.
-            Until::Quiet(_) | Until::Known { .. } => first_by + Duration::from_secs(30),
+            Until::Quiet(_) | Until::Settle { .. } => first_by + Duration::from_secs(30),
             _ => first_by,
         };
         let mut got = match self {
@@ -190,27 +175,49 @@ impl Conn {
         let mut buf = vec![0u8; 64 * 1024];
         // How far `got` was searched for the terminator: a multi-megabyte read is searched once.
         let mut searched = 0;
+        let mut last_byte = start;
         loop {
             if let Some(end) = self.terminated(until, &mut got, searched) {
                 return (got, end);
             }
             searched = got.len();
             let now = Instant::now();
-            let wait = match (got.is_empty(), until.quiet_after(&got)) {
-                (true, _) => first_by.min(cap).saturating_duration_since(now),
-                (false, Some(q)) => q.min(cap.saturating_duration_since(now)),
-                (false, None) => cap.saturating_duration_since(now),
+            let left = cap.saturating_duration_since(now);
+            let wait = match until {
+                _ if got.is_empty() => first_by.min(cap).saturating_duration_since(now),
+                Until::Quiet(q) => (*q).min(left),
+                Until::Settle { quiet, matcher } => {
+                    // The matcher is asked once per pause of SETTLE, not once per read.
+                    let since = now.saturating_duration_since(last_byte);
+                    if since >= *quiet || (since >= SETTLE && matcher.complete(&got)) {
+                        let end = if left.is_zero() {
+                            Ended::TimedOut
+                        } else {
+                            Ended::Quiet
+                        };
+                        return (got, end);
+                    }
+                    let target = if since < SETTLE { SETTLE } else { *quiet };
+                    (target - since).min(left)
+                }
+                _ => left,
             };
             if wait.is_zero() {
                 return (got, Ended::TimedOut);
             }
             match self.read_some(&mut buf, wait) {
                 Ok(0) => return (got, Ended::Closed),
-                Ok(n) => got.extend_from_slice(&buf[..n]),
+                Ok(n) => {
+                    got.extend_from_slice(&buf[..n]);
+                    last_byte = Instant::now();
+                }
                 Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                    let quiet = !got.is_empty()
-                        && until.quiet_after(&got).is_some()
-                        && Instant::now() < cap;
+                    if matches!(until, Until::Settle { .. }) && !got.is_empty() {
+                        // Settled or not, the next turn says.
+                        continue;
+                    }
+                    let quiet =
+                        !got.is_empty() && matches!(until, Until::Quiet(_)) && Instant::now() < cap;
                     return (got, if quiet { Ended::Quiet } else { Ended::TimedOut });
                 }
                 Err(e) if e.kind() == ErrorKind::ConnectionReset => return (got, Ended::Reset),

@@ -548,14 +548,10 @@ impl<'a> Driver<'a> {
             Some(model::Until::Terminator(t)) => Until::Terminator(self.text(t).into_bytes()),
             Some(model::Until::Close) => Until::Close,
             Some(model::Until::Quiet(d)) => Until::Quiet(d.0),
-            // A reply known in full needs only a short silence after it.
-            None => match m.known_reply() {
-                Some((len, bytes)) => Until::Known {
-                    quiet: drive::DEFAULT_QUIET,
-                    len,
-                    bytes,
-                },
-                None => Until::Quiet(drive::DEFAULT_QUIET),
+            // A reply the matcher can tell is complete needs only a short silence after it.
+            None => Until::Settle {
+                quiet: drive::DEFAULT_QUIET,
+                matcher: m.clone(),
             },
         };
         let Some(conn) = self.clients.get_mut(&r.client) else {
@@ -581,7 +577,7 @@ impl<'a> Driver<'a> {
         let framed = match until {
             Until::Terminator(_) => ended == Ended::Terminator,
             Until::Close => ended == Ended::Closed,
-            Until::Quiet(_) | Until::Known { .. } => true,
+            Until::Quiet(_) | Until::Settle { .. } => true,
         };
         let ok = !got.is_empty() && framed && m.check(&got).ok;
         // A connection closed by a program that died: give its end a moment to be seen.
@@ -629,7 +625,7 @@ impl<'a> Driver<'a> {
                 "{m}, then the peer's close within {}",
                 crate::judge::library::ms(within)
             ),
-            Until::Quiet(_) | Until::Known { .. } => format!("{m}"),
+            Until::Quiet(_) | Until::Settle { .. } => format!("{m}"),
         };
         self.rec.step(
             n,
