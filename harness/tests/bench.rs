@@ -15,7 +15,7 @@ fn bench_at_tiny_sizes_writes_every_part() {
     let o = Command::new(env!("CARGO_BIN_EXE_conform"))
         .current_dir(root())
         .args(["bench", "models", "idle", "http", "procs"])
-        .args(["--duration", "200ms", "--warmup", "50ms"])
+        .args(["--duration", "100ms", "--warmup", "20ms"])
         .args([
             "--models",
             "select,epoll",
@@ -24,7 +24,15 @@ fn bench_at_tiny_sizes_writes_every_part() {
             "--many",
             "20",
         ])
-        .args(["--idle", "0,5", "--http-clients", "4"])
+        .args([
+            "--idle",
+            "0,5",
+            "--http-clients",
+            "4",
+            "--http-file-size",
+            "100",
+            "--no-wrk",
+        ])
         .args(["--spawn", "5", "--runs", "1", "--workers", "2"])
         .args([
             "--cpu-iterations",

@@ -109,6 +109,9 @@ pub struct BenchArgs {
     /// Connections of the HTTP load (http).
     #[arg(long, default_value_t = 50)]
     pub http_clients: usize,
+    /// Leave wrk out even where it is installed (http).
+    #[arg(long)]
+    pub no_wrk: bool,
     /// Bytes of the file served (http).
     #[arg(long, default_value_t = 4096)]
     pub http_file_size: usize,
@@ -569,12 +572,12 @@ fn http(
         return (points, Vec::new(), notes);
     }
     let nginx = servers::which("nginx");
-    let wrk = servers::which("wrk");
+    let wrk = servers::which("wrk").filter(|_| !args.no_wrk);
     let has_ref = conform_impls::programs::all().any(|p| p.name == "http-server");
     if nginx.is_none() {
         notes.push("nginx: not installed (apt-get install nginx-light)".into());
     }
-    if wrk.is_none() {
+    if wrk.is_none() && !args.no_wrk {
         notes.push("wrk: not installed (apt-get install wrk)".into());
     }
     if !has_ref {
@@ -725,7 +728,7 @@ fn reads(part: Part, name: &str) -> bool {
     let own: &[&str] = match part {
         Part::Models => &["models", "clients", "many", "target", "message-size"],
         Part::Idle => &["models", "idle", "many", "message-size"],
-        Part::Http => &["http-clients", "http-file-size"],
+        Part::Http => &["http-clients", "http-file-size", "no-wrk"],
         Part::Procs => &[
             "cmd",
             "workers",
