@@ -107,7 +107,11 @@ pub fn run(spec: &Spec) -> io::Result<Figures> {
     for kind in ["thread", "process"] {
         let timing = time(spec.runs, || create(kind, spec.spawn))?;
         let each_us = timing.mean_s * 1e6 / spec.spawn.max(1) as f64;
-        println!("  create+end {} {kind}s: {each_us:.1} us each", spec.spawn);
+        println!(
+            "  create+end {} {}: {each_us:.1} us each",
+            spec.spawn,
+            plural(kind)
+        );
         f.creation.push(Creation {
             kind: kind.into(),
             count: spec.spawn,
