@@ -353,13 +353,30 @@ fn f1(v: f64) -> String {
     format!("{v:.1}")
 }
 
+/// The smallest of 1, 2, 2.5, 5 x 10^k at or above `v`: an axis that ends on a round number,
+/// with five round ticks.
+fn nice(v: f64) -> f64 {
+    let k = 10f64.powf(v.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * k)
+        .find(|x| *x >= v)
+        .unwrap_or(10.0 * k)
+}
+
+/// One decimal, none when it is 0.
+fn trim(v: f64) -> String {
+    let t = format!("{v:.1}");
+    t.strip_suffix(".0").map(str::to_owned).unwrap_or(t)
+}
+
 /// A number short enough for an axis.
 fn short(v: f64) -> String {
     let a = v.abs();
     if a >= 1e6 {
-        format!("{:.1}M", v / 1e6)
+        format!("{}M", trim(v / 1e6))
     } else if a >= 1e3 {
-        format!("{:.1}k", v / 1e3)
+        format!("{}k", trim(v / 1e3))
     } else if a >= 10.0 || a == 0.0 {
         format!("{v:.0}")
     } else {
@@ -398,7 +415,7 @@ fn line_chart(
     } else {
         (
             0.0,
-            values.iter().copied().fold(0.0, f64::max).max(1e-9) * 1.1,
+            nice(values.iter().copied().fold(0.0, f64::max).max(1e-9) * 1.05),
         )
     };
     let y = |v: f64| {
