@@ -158,7 +158,8 @@ impl Server {
             }
             if Instant::now() > deadline {
                 return Err(io::Error::other(format!(
-                    "`{}` does not accept connections on port {port} after 10s",
+                    "`{}` does not accept connections on port {port} after 10s (a program \
+                     that takes its port as an argument needs {{port}} in its command)",
                     server.command
                 )));
             }
