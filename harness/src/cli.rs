@@ -91,6 +91,9 @@ pub enum Command {
     /// Print the JSON Schema of scenario files (point your editor at it).
     #[command(after_help = "Example:\n  conform schema > scenario.schema.json")]
     Schema,
+    /// Measure the course's performance claims (server models, idle clients, HTTP against
+    /// nginx and wrk, processes against threads, the suite's own time): figures, not tests.
+    Bench(crate::bench::BenchArgs),
     /// Run a reference program (the programs scenarios name as `{ref:NAME}`).
     #[command(after_help = "Example:\n  conform ref --list")]
     Ref(RefArgs),
@@ -215,7 +218,7 @@ pub struct RunArgs {
     /// exploring; use with --subject and --filter '::shuttle'.
     #[arg(long, value_name = "SCHEDULE")]
     pub schedule: Option<String>,
-    /// Trials run at once (default: the number of cores).
+    /// Trials run at once (default: four per core, as trials mostly wait).
     #[arg(long, short)]
     pub jobs: Option<usize>,
     /// What to print on stdout.
@@ -261,6 +264,7 @@ pub fn main() -> i32 {
         Command::Run(args) => run_cmd(args),
         Command::Report(a) => report_cmd(&a),
         Command::Claims(p) => claims(&p.paths),
+        Command::Bench(a) => crate::bench::main(&a),
         Command::Subjects => subjects(),
         Command::Explain(a) => explain(&a),
         Command::Schema => {
@@ -542,9 +546,7 @@ fn run_trials(
         return 2;
     }
     ctx.schedule = args.schedule.clone();
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let jobs = args.jobs.unwrap_or_else(run::default_jobs);
     let started = SystemTime::now();
     let style = human::Style {
         color: std::io::stdout().is_terminal(),

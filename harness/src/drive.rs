@@ -7,12 +7,21 @@ use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::time::{Duration, Instant};
 
 use crate::load::model::CloseHow;
+use crate::matcher::Matcher;
 
 /// The quiet period that ends a read when nothing else does: course programs frame by
 /// sleeping 0.1s between sends, so 300ms is safely longer.
 pub const DEFAULT_QUIET: Duration = Duration::from_millis(300);
+/// A reply the matcher can tell is complete ([`Matcher::complete`]) ends its read after
+/// this much silence, instead of the whole quiet period: a trailing or duplicated send right
+/// behind it still shows, and each answer costs 50ms, not 300ms.
+pub const SETTLE: Duration = Duration::from_millis(50);
 /// How long a read waits for its first byte, and a connect for its answer, by default.
 pub const DEFAULT_WITHIN: Duration = Duration::from_secs(2);
+/// How long one connect waits before it is tried again on a fresh socket. A full listen
+/// queue (course servers `listen(5)` and accept slowly) drops the SYN, which TCP sends again
+/// only after 1s, then 3s; a fresh SYN a moment later gets in as soon as the server accepts.
+pub const CONNECT_RETRY: Duration = Duration::from_millis(100);
 /// How long a send may wait for a program that does not read (its buffers are full).
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -22,6 +31,12 @@ pub enum Until {
     Terminator(Vec<u8>),
     Close,
     Quiet(Duration),
+    /// A quiet period that ends after [`SETTLE`] when what has arrived is a complete reply
+    /// for `matcher`.
+    Settle {
+        quiet: Duration,
+        matcher: Matcher,
+    },
 }
 
 /// Why a read ended.
@@ -81,6 +96,28 @@ impl Conn {
         Ok(Conn::Tcp(stream, Vec::new()))
     }
 
+    /// [`Conn::connect_tcp`] on a fresh socket from `socket` every [`CONNECT_RETRY`], until
+    /// one connects or `within` has passed.
+    pub fn connect_tcp_retrying(
+        mut socket: impl FnMut() -> std::io::Result<socket2::Socket>,
+        port: u16,
+        within: Duration,
+    ) -> std::io::Result<Conn> {
+        let until = Instant::now() + within;
+        loop {
+            let attempt = until
+                .saturating_duration_since(Instant::now())
+                .min(CONNECT_RETRY);
+            if attempt.is_zero() {
+                return Err(ErrorKind::TimedOut.into());
+            }
+            match Conn::connect_tcp(socket()?, port, attempt) {
+                Err(e) if e.kind() == ErrorKind::TimedOut => continue,
+                done => return done,
+            }
+        }
+    }
+
     pub fn connect_udp(socket: socket2::Socket, port: u16) -> std::io::Result<Conn> {
         socket.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())?;
         let socket: UdpSocket = socket.into();
@@ -128,7 +165,7 @@ impl Conn {
         let first_by = start + within;
         let cap = match until {
             // However a quiet read goes on, it stops in the end.
-            Until::Quiet(_) => first_by + Duration::from_secs(30),
+            Until::Quiet(_) | Until::Settle { .. } => first_by + Duration::from_secs(30),
             _ => first_by,
         };
         let mut got = match self {
@@ -138,24 +175,47 @@ impl Conn {
         let mut buf = vec![0u8; 64 * 1024];
         // How far `got` was searched for the terminator: a multi-megabyte read is searched once.
         let mut searched = 0;
+        let mut last_byte = start;
         loop {
             if let Some(end) = self.terminated(until, &mut got, searched) {
                 return (got, end);
             }
             searched = got.len();
             let now = Instant::now();
-            let wait = match (got.is_empty(), until) {
-                (true, _) => first_by.min(cap).saturating_duration_since(now),
-                (false, Until::Quiet(q)) => (*q).min(cap.saturating_duration_since(now)),
-                (false, _) => cap.saturating_duration_since(now),
+            let left = cap.saturating_duration_since(now);
+            let wait = match until {
+                _ if got.is_empty() => first_by.min(cap).saturating_duration_since(now),
+                Until::Quiet(q) => (*q).min(left),
+                Until::Settle { quiet, matcher } => {
+                    // The matcher is asked once per pause of SETTLE, not once per read.
+                    let since = now.saturating_duration_since(last_byte);
+                    if since >= *quiet || (since >= SETTLE && matcher.complete(&got)) {
+                        let end = if left.is_zero() {
+                            Ended::TimedOut
+                        } else {
+                            Ended::Quiet
+                        };
+                        return (got, end);
+                    }
+                    let target = if since < SETTLE { SETTLE } else { *quiet };
+                    (target - since).min(left)
+                }
+                _ => left,
             };
             if wait.is_zero() {
                 return (got, Ended::TimedOut);
             }
             match self.read_some(&mut buf, wait) {
                 Ok(0) => return (got, Ended::Closed),
-                Ok(n) => got.extend_from_slice(&buf[..n]),
+                Ok(n) => {
+                    got.extend_from_slice(&buf[..n]);
+                    last_byte = Instant::now();
+                }
                 Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                    if matches!(until, Until::Settle { .. }) && !got.is_empty() {
+                        // Settled or not, the next turn says.
+                        continue;
+                    }
                     let quiet =
                         !got.is_empty() && matches!(until, Until::Quiet(_)) && Instant::now() < cap;
                     return (got, if quiet { Ended::Quiet } else { Ended::TimedOut });

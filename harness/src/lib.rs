@@ -3,6 +3,7 @@
 //! Data flows one way (docs/architecture.md):
 //! YAML ─[`load`]─▶ Scenario ─[`plan`]─▶ Trial ─[`run`]─▶ [`evidence`] ─[`judge`]─▶ Verdict ─[`report`]─▶ terminal / JSON / JUnit
 
+pub mod bench;
 pub mod catalogue;
 pub mod check;
 pub mod cli;

@@ -32,7 +32,9 @@ fn context() -> Context {
 }
 
 fn main() {
-    let args = Arguments::from_args();
+    let mut args = Arguments::from_args();
+    // Trials mostly wait: as many at once as `conform run` (four per core), unless told.
+    args.test_threads.get_or_insert_with(run::default_jobs);
     let mut trials = Vec::new();
     match load::load(
         &[root().join("scenarios")],

@@ -160,6 +160,19 @@ impl Matcher {
         }
     }
 
+    /// Whether `observed` matches and is complete: no further bytes but white space could
+    /// still match (an exact text or hex, a size reached, a trimmed text, a regex anchored at
+    /// both ends, or any one of these). A read may then end without a long quiet period.
+    pub fn complete(&self, observed: &[u8]) -> bool {
+        let whole = match self {
+            Matcher::Exact(_) | Matcher::Hex(_) | Matcher::Size(_) | Matcher::Trimmed(_) => true,
+            Matcher::Regex(re) => anchored(re.as_str()),
+            Matcher::AnyOf(ms) => return ms.iter().any(|m| m.complete(observed)),
+            _ => false,
+        };
+        whole && self.check(observed).ok
+    }
+
     /// Fills `{name}` placeholders in literal matchers.
     pub fn fill(&self, fill: &dyn Fn(&str) -> String) -> Matcher {
         match self {
@@ -488,6 +501,22 @@ mod regex_text {
     }
 }
 
+/// Whether a regex is anchored at both ends (`^...$`, `\A...\z`) and not multi-line: more
+/// text after a match (but trailing white space, for `\s*$`) cannot match it.
+fn anchored(source: &str) -> bool {
+    let starts = source.starts_with('^') || source.starts_with("\\A");
+    // A `$` or `\z` after an odd number of backslashes is literal text.
+    let escaped = |rest: &str| rest.chars().rev().take_while(|c| *c == '\\').count() % 2 == 1;
+    let ends = match (source.strip_suffix('$'), source.strip_suffix("\\z")) {
+        (Some(rest), _) => !escaped(rest),
+        (_, Some(rest)) => !escaped(rest),
+        _ => false,
+    };
+    let multi_line =
+        source.starts_with("(?") && source[..source.find(')').unwrap_or(0)].contains('m');
+    starts && ends && !multi_line
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -566,6 +595,21 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains(why), "{err}");
+    }
+
+    #[test]
+    fn a_reply_is_complete_when_no_more_but_white_space_could_match() {
+        let m = |y: &str| serde_yaml::from_str::<Matcher>(y).unwrap();
+        assert!(m("OK").complete(b"OK"));
+        assert!(!m("OK").complete(b"O"));
+        assert!(m("{ trimmed: OK }").complete(b"\nOK "));
+        assert!(m("{ size: 3 }").complete(b"abc"));
+        assert!(m(r"{ regex: '^\s*bob\s*:\s*hi\s*$' }").complete(b"bob : hi\n"));
+        // Not anchored at its end, or only contained: more may belong to the reply.
+        assert!(!m("{ regex: '^bob' }").complete(b"bob"));
+        assert!(!m(r"{ regex: '^cost \$' }").complete(b"cost $"));
+        assert!(!m("{ contains: OK }").complete(b"OK"));
+        assert!(m("{ any_of: [ { contains: x }, OK ] }").complete(b"OK"));
     }
 
     #[test]

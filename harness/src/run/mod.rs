@@ -83,6 +83,14 @@ pub struct TrialResult {
     pub verdict: Verdict,
 }
 
+/// Trials run at once unless told: four per core. Trials mostly wait (quiet periods,
+/// timeouts, a program starting), so at one per core the machine idles: the whole suite
+/// used a third of one core at two jobs on two cores, and ran 3x faster at eight
+/// (docs/performance.md).
+pub fn default_jobs() -> usize {
+    4 * std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// Runs `trials` on `jobs` threads; results come back in plan order. `done` is told about
 /// each as it finishes (for progress).
 pub fn run_all(

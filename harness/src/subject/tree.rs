@@ -198,6 +198,12 @@ pub fn listening(pids: &[i32]) -> Vec<Listening> {
             }
         }
     }
+    // Each table read walks the kernel's whole socket hash (all namespaces' sockets): read
+    // none for a tree with no socket, and stop once every socket of the tree is found (a
+    // server's listener is in the first, TCP over IPv4).
+    if inodes.is_empty() {
+        return Vec::new();
+    }
     let mut found = BTreeSet::new();
     // Every process of the tree shares one network namespace: read its tables once.
     let Some(p) = pids
@@ -206,30 +212,32 @@ pub fn listening(pids: &[i32]) -> Vec<Listening> {
     else {
         return Vec::new();
     };
-    let tcp = p
-        .tcp()
-        .unwrap_or_default()
-        .into_iter()
-        .chain(p.tcp6().unwrap_or_default());
-    for e in tcp {
-        if e.state == procfs::net::TcpState::Listen && inodes.contains(&e.inode) {
-            found.insert(Listening {
-                udp: false,
-                port: e.local_address.port(),
-            });
+    // (inode, listening or bound, port) of one table's entry.
+    let tcp = |e: procfs::net::TcpNetEntry| {
+        let listens = e.state == procfs::net::TcpState::Listen;
+        (e.inode, listens, e.local_address.port())
+    };
+    let udp = |e: procfs::net::UdpNetEntry| {
+        let port = e.local_address.port();
+        (e.inode, port != 0, port)
+    };
+    for table in 0..4 {
+        if inodes.is_empty() {
+            break;
         }
-    }
-    let udp = p
-        .udp()
-        .unwrap_or_default()
-        .into_iter()
-        .chain(p.udp6().unwrap_or_default());
-    for e in udp {
-        if inodes.contains(&e.inode) && e.local_address.port() != 0 {
-            found.insert(Listening {
-                udp: true,
-                port: e.local_address.port(),
-            });
+        let entries: Vec<(u64, bool, u16)> = match table {
+            0 => p.tcp().unwrap_or_default().into_iter().map(tcp).collect(),
+            1 => p.tcp6().unwrap_or_default().into_iter().map(tcp).collect(),
+            2 => p.udp().unwrap_or_default().into_iter().map(udp).collect(),
+            _ => p.udp6().unwrap_or_default().into_iter().map(udp).collect(),
+        };
+        for (inode, serves, port) in entries {
+            if inodes.remove(&inode) && serves {
+                found.insert(Listening {
+                    udp: table >= 2,
+                    port,
+                });
+            }
         }
     }
     found.into_iter().collect()

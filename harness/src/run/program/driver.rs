@@ -394,24 +394,25 @@ impl<'a> Driver<'a> {
             Some(k) => (0..k).map(|i| format!("{name}{i}")).collect(),
         };
         for (opened, client) in names.iter().enumerate() {
-            let result = self
-                .target
-                .socket(if udp {
-                    SocketKind::Udp
-                } else {
-                    SocketKind::Tcp
-                })
-                .map_err(std::io::Error::other)
-                .and_then(|sock| {
-                    if let Some(bytes) = recv_buffer {
-                        sock.set_recv_buffer_size(bytes as usize)?;
-                    }
-                    if udp {
-                        Conn::connect_udp(sock, port)
+            let socket = || -> std::io::Result<socket2::Socket> {
+                let sock = self
+                    .target
+                    .socket(if udp {
+                        SocketKind::Udp
                     } else {
-                        Conn::connect_tcp(sock, port, drive::DEFAULT_WITHIN)
-                    }
-                });
+                        SocketKind::Tcp
+                    })
+                    .map_err(std::io::Error::other)?;
+                if let Some(bytes) = recv_buffer {
+                    sock.set_recv_buffer_size(bytes as usize)?;
+                }
+                Ok(sock)
+            };
+            let result = if udp {
+                socket().and_then(|sock| Conn::connect_udp(sock, port))
+            } else {
+                Conn::connect_tcp_retrying(socket, port, drive::DEFAULT_WITHIN)
+            };
             match result {
                 Ok(conn) => {
                     self.clients.insert(client.clone(), conn);
@@ -538,17 +539,21 @@ impl<'a> Driver<'a> {
     }
 
     fn recv(&mut self, n: usize, r: &model::RecvStep) {
-        let until = match &r.until {
-            Some(model::Until::Terminator(t)) => Until::Terminator(self.text(t).into_bytes()),
-            Some(model::Until::Close) => Until::Close,
-            Some(model::Until::Quiet(d)) => Until::Quiet(d.0),
-            None => Until::Quiet(drive::DEFAULT_QUIET),
-        };
         let within = r.within.map_or(drive::DEFAULT_WITHIN, |d| d.0);
         let m = r
             .matcher
             .fill(&|t| self.text(&model::Text(t.to_owned())))
             .with_files(&|p| self.fixture(p));
+        let until = match &r.until {
+            Some(model::Until::Terminator(t)) => Until::Terminator(self.text(t).into_bytes()),
+            Some(model::Until::Close) => Until::Close,
+            Some(model::Until::Quiet(d)) => Until::Quiet(d.0),
+            // A reply the matcher can tell is complete needs only a short silence after it.
+            None => Until::Settle {
+                quiet: drive::DEFAULT_QUIET,
+                matcher: m.clone(),
+            },
+        };
         let Some(conn) = self.clients.get_mut(&r.client) else {
             return self.rec.step(
                 n,
@@ -572,7 +577,7 @@ impl<'a> Driver<'a> {
         let framed = match until {
             Until::Terminator(_) => ended == Ended::Terminator,
             Until::Close => ended == Ended::Closed,
-            Until::Quiet(_) => true,
+            Until::Quiet(_) | Until::Settle { .. } => true,
         };
         let ok = !got.is_empty() && framed && m.check(&got).ok;
         // A connection closed by a program that died: give its end a moment to be seen.
@@ -620,7 +625,7 @@ impl<'a> Driver<'a> {
                 "{m}, then the peer's close within {}",
                 crate::judge::library::ms(within)
             ),
-            Until::Quiet(_) => format!("{m}"),
+            Until::Quiet(_) | Until::Settle { .. } => format!("{m}"),
         };
         self.rec.step(
             n,

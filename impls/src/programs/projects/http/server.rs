@@ -301,7 +301,7 @@ fn respond(root: &Path, request: &Request, bug: Bug) -> Response {
     let mut response = if !allowed {
         Response::error(Status::METHOD_NOT_ALLOWED)
     } else {
-        match files::resolve(root, &request.target).and_then(|file| read(&file, bug)) {
+        match files::open(root, &request.target).and_then(|(path, file)| read(&path, file, bug)) {
             Ok(response) => response,
             Err(status) => Response::error(status),
         }
@@ -337,17 +337,21 @@ fn mangle(bytes: Vec<u8>, bug: Bug) -> Vec<u8> {
     [head.as_bytes(), body].concat()
 }
 
-/// A file's content as a 200 response.
-fn read(file: &Path, bug: Bug) -> Result<Response, Status> {
-    let body = if bug == Bug::TextFiles {
+/// A file's content as a 200 response; `path` names its content type.
+fn read(path: &Path, mut file: std::fs::File, bug: Bug) -> Result<Response, Status> {
+    use std::io::Read;
+    let size = file.metadata().map_or(0, |m| m.len() as usize);
+    let mut body = Vec::with_capacity(size);
+    if bug == Bug::TextFiles {
         // BUG: the file is read as UTF-8 text; a binary file ends the server.
-        std::fs::read_to_string(file)
-            .expect("a page is text")
-            .into_bytes()
+        let mut text = String::with_capacity(size);
+        file.read_to_string(&mut text).expect("a page is text");
+        body = text.into_bytes();
     } else {
-        std::fs::read(file).map_err(|e| files::refused(&e))?
-    };
-    Ok(Response::ok(files::content_type(file), body))
+        file.read_to_end(&mut body)
+            .map_err(|e| files::refused(&e))?;
+    }
+    Ok(Response::ok(files::content_type(path), body))
 }
 
 #[cfg(test)]
