@@ -63,7 +63,10 @@ fn whole_text(file: &Path, text: &str, raw: &str) -> Option<LoadError> {
         let mut second = None;
         for line in text.split_inclusive('\n') {
             let trimmed = line.trim_end();
-            let marker = trimmed.starts_with("---") || trimmed.starts_with("...");
+            // A directive (`%YAML 1.2`) after content can only begin another document.
+            let marker = trimmed.starts_with("---")
+                || trimmed.starts_with("...")
+                || (content && trimmed.starts_with('%'));
             if marker && content {
                 second = Some(offset);
                 break;
@@ -80,8 +83,8 @@ fn whole_text(file: &Path, text: &str, raw: &str) -> Option<LoadError> {
             second.unwrap_or(0),
             "a second YAML document: a scenario file holds one scenario".into(),
             Some(
-                "remove this line (`---` starts a document, `...` ends one), or put the second \
-                 scenario in a file of its own"
+                "remove this line (`---` starts a document, `...` ends one, a `%` directive \
+                 comes before one), or put the second scenario in a file of its own"
                     .into(),
             ),
         ));

@@ -349,8 +349,22 @@ fn lock_order_lines(verdict: &Verdict, file: &std::path::Path) -> Vec<String> {
     }
 }
 
+/// Trials that open hundreds or thousands of clients hold a descriptor for each in this
+/// process: one such trial at a time, so that several at once (four jobs per core) never
+/// exhaust the open-file limit together and fail every trial beside them.
+static MANY_CLIENTS: Mutex<()> = Mutex::new(());
+
+fn opens_many_clients(s: &crate::load::model::Scenario) -> bool {
+    s.steps.iter().any(|st| match &st.connect {
+        Some(crate::load::model::Connect::Full(f)) => f.count.unwrap_or(0) >= 500,
+        _ => false,
+    })
+}
+
 fn judge_program(trial: &Trial, ctx: &Context, vars: &BTreeMap<String, String>) -> Verdict {
     let s = &trial.scenario.scenario;
+    let _many =
+        opens_many_clients(s).then(|| MANY_CLIENTS.lock().unwrap_or_else(|p| p.into_inner()));
     let pc = program::ProgramContext {
         target: trial.program.clone(),
         cwd: ctx.cwd.clone(),
